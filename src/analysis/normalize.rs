@@ -1,0 +1,122 @@
+//! Normalisation: NFKC (full-width → half-width), lower case, traditional → simplified.
+//!
+//! Normalisation never moves offsets: every normalised character remembers the byte range of the
+//! original character it came from, so matches are highlighted on the original text.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Text after normalisation, with the way back to the original.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    text: String,
+    /// For each character of `text`, the byte range of the original character it came from.
+    origins: Vec<Range<u32>>,
+}
+
+impl Normalized {
+    /// Normalises `original`.
+    pub fn new(original: &str) -> Normalized {
+        let mut folded = String::with_capacity(original.len());
+        let mut origins = Vec::with_capacity(original.len() / 2);
+        for (start, c) in original.char_indices() {
+            let range = start as u32..(start + c.len_utf8()) as u32;
+            fold_char(c, |out| {
+                folded.push(out);
+                origins.push(range.clone());
+            });
+        }
+        let text = to_simplified(folded);
+        debug_assert_eq!(text.chars().count(), origins.len());
+        Normalized { text, origins }
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The original byte range covered by normalised characters `chars` (character indices).
+    pub fn original_range(&self, chars: Range<usize>) -> Range<usize> {
+        if chars.is_empty() {
+            let at = self
+                .origins
+                .get(chars.start)
+                .map_or_else(|| self.origins.last().map_or(0, |r| r.end), |r| r.start);
+            return at as usize..at as usize;
+        }
+        self.origins[chars.start].start as usize..self.origins[chars.end - 1].end as usize
+    }
+}
+
+/// Normalises a short string (a query word), without keeping the way back.
+pub fn normalize(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, |out| folded.push(out));
+    }
+    to_simplified(folded)
+}
+
+/// Han characters are already in normal form (NFKC leaves the unified ideographs alone); ASCII
+/// only needs lower-casing. Everything else goes through NFKC and Unicode lower-casing.
+fn fold_char(c: char, mut emit: impl FnMut(char)) {
+    if c.is_ascii() {
+        emit(c.to_ascii_lowercase());
+    } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        emit(c);
+    } else {
+        for n in std::iter::once(c).nfkc() {
+            for lower in n.to_lowercase() {
+                emit(lower);
+            }
+        }
+    }
+}
+
+/// Traditional → simplified, character for character (fast2s maps one character to one).
+fn to_simplified(text: String) -> String {
+    if text.is_ascii() {
+        return text;
+    }
+    let converted = fast2s::convert(&text);
+    if converted.chars().count() == text.chars().count() {
+        converted
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_case_and_script() {
+        let table = [
+            ("ＧＤＰ增长", "gdp增长"),
+            ("５Ｇ网络", "5g网络"),
+            ("數字經濟", "数字经济"),
+            ("AI芯片", "ai芯片"),
+            ("Ⅱ类", "ii类"),
+            ("㈱会社", "(株)会社"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(normalize(input), expected, "{input}");
+            assert_eq!(Normalized::new(input).as_str(), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn offsets_point_into_the_original() {
+        let original = "數字ＧＤＰ㈱x";
+        let n = Normalized::new(original);
+        assert_eq!(n.as_str(), "数字gdp(株)x");
+        assert_eq!(&original[n.original_range(0..2)], "數字");
+        assert_eq!(&original[n.original_range(2..5)], "ＧＤＰ");
+        assert_eq!(&original[n.original_range(6..7)], "㈱");
+        assert_eq!(&original[n.original_range(8..9)], "x");
+        assert_eq!(n.original_range(9..9), original.len()..original.len());
+    }
+}

@@ -1,0 +1,2 @@
+//! The newssearch command line.
+fn main() {}

@@ -1,0 +1,197 @@
+//! The body of a post: HTML, Markdown or a mix, to plain text.
+
+use pulldown_cmark::{Parser, html};
+use scraper::{Html, Node};
+
+/// What the body of a post yields.
+#[derive(Debug, Default, PartialEq)]
+pub struct Body {
+    /// Plain text, one paragraph a line.
+    pub text: String,
+    /// The source URL from the `<https://…>` autolink line.
+    pub url: Option<String>,
+    /// `X` from a `（文章来源：X）` note.
+    pub source: Option<String>,
+}
+
+/// Elements that end a paragraph.
+const BLOCKS: &[&str] = &[
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "blockquote", "pre", "section", "article", "header", "footer", "hr", "dd", "dt", "figure",
+    "figcaption", "td", "th",
+];
+
+/// Elements whose content is not text.
+const SKIPPED: &[&str] = &["script", "style", "noscript", "template", "head", "title"];
+
+/// Extracts the text, URL and source of a post body.
+pub fn extract(raw: &str) -> Body {
+    let mut url = None;
+    let mut kept = String::with_capacity(raw.len());
+    for line in raw.lines() {
+        let trimmed = line.trim();
+        if let Some(link) = autolink(trimmed) {
+            url.get_or_insert_with(|| link.to_owned());
+        } else if !is_navigation(trimmed) {
+            // Left-trimmed, so that indented HTML is never taken for a Markdown code block.
+            kept.push_str(trimmed);
+            kept.push('\n');
+        }
+    }
+    let mut rendered = String::with_capacity(kept.len() + kept.len() / 8);
+    html::push_html(&mut rendered, Parser::new(&kept));
+    let mut source = None;
+    let mut text = String::with_capacity(rendered.len());
+    for paragraph in html_paragraphs(&rendered) {
+        if let Some(name) = source_note(&paragraph) {
+            source.get_or_insert_with(|| name.to_owned());
+            continue;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&paragraph);
+    }
+    Body { text, url, source }
+}
+
+/// `<https://…>` alone on a line.
+fn autolink(line: &str) -> Option<&str> {
+    let inner = line.strip_prefix('<')?.strip_suffix('>')?;
+    let is_url = (inner.starts_with("http://") || inner.starts_with("https://"))
+        && !inner.contains(char::is_whitespace);
+    is_url.then_some(inner)
+}
+
+/// Site navigation: `[返回中国经营网新闻](…)｜[返回首页](…)`.
+fn is_navigation(line: &str) -> bool {
+    !line.is_empty()
+        && line.split(['｜', '|']).all(|part| {
+            let part = part.trim();
+            part.starts_with("[返回") && part.ends_with(')') && part.contains("](")
+        })
+}
+
+/// `（文章来源：X）` as a paragraph of its own.
+fn source_note(paragraph: &str) -> Option<&str> {
+    let inner = paragraph
+        .strip_prefix('（')
+        .or_else(|| paragraph.strip_prefix('('))?;
+    let inner = inner.strip_suffix('）').or_else(|| inner.strip_suffix(')'))?;
+    let name = inner
+        .strip_prefix("文章来源")?
+        .trim_start_matches([':', '：', ' '])
+        .trim();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The text of an HTML fragment, as paragraphs with white space collapsed.
+fn html_paragraphs(html: &str) -> Vec<String> {
+    let document = Html::parse_fragment(html);
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    let mut skipping = 0usize;
+    // `traverse` walks the tree without recursion, so deeply nested HTML cannot overflow the stack.
+    for edge in document.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) => match node.value() {
+                Node::Element(element) => {
+                    let name = element.name();
+                    if SKIPPED.contains(&name) {
+                        skipping += 1;
+                    } else if BLOCKS.contains(&name) {
+                        flush(&mut current, &mut paragraphs);
+                    }
+                }
+                Node::Text(text) if skipping == 0 => push_collapsed(&mut current, text),
+                _ => {}
+            },
+            ego_tree::iter::Edge::Close(node) => {
+                if let Node::Element(element) = node.value() {
+                    let name = element.name();
+                    if SKIPPED.contains(&name) {
+                        skipping = skipping.saturating_sub(1);
+                    } else if BLOCKS.contains(&name) {
+                        flush(&mut current, &mut paragraphs);
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut current, &mut paragraphs);
+    paragraphs
+}
+
+/// Appends text, folding runs of white space (including `&nbsp;`) into one space and dropping
+/// control characters, which must never reach a terminal.
+fn push_collapsed(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else if !c.is_control() {
+            out.push(c);
+        }
+    }
+}
+
+fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
+    let paragraph = current.trim();
+    if !paragraph.is_empty() {
+        paragraphs.push(paragraph.to_owned());
+    }
+    current.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_paragraphs_entities_and_breaks() {
+        let body = extract("<p>第一段&nbsp;&nbsp;文字&amp;符号</p> <p>第二段<br>换行</p>");
+        assert_eq!(body.text, "第一段 文字&符号\n第二段\n换行");
+    }
+
+    #[test]
+    fn url_navigation_and_source_are_not_text() {
+        let raw = "<p>正文。</p><p class=\"em_media\">（文章来源：中国经营网）</p>\n\n\
+                   <http://example.com/a?b=1>\n\n\
+                   [返回中国经营网新闻](//x.com/c.html)｜[返回首页](//x.com/)";
+        let body = extract(raw);
+        assert_eq!(body.text, "正文。");
+        assert_eq!(body.url.as_deref(), Some("http://example.com/a?b=1"));
+        assert_eq!(body.source.as_deref(), Some("中国经营网"));
+    }
+
+    #[test]
+    fn markdown_body() {
+        let body = extract("# 标题\n\n这是**重点**内容，见[链接](http://a.b)。\n\n- 一\n- 二\n");
+        assert_eq!(body.text, "标题\n这是重点内容，见链接。\n一\n二");
+    }
+
+    #[test]
+    fn scripts_and_styles_are_dropped() {
+        let body = extract("<p>前</p><script>alert('x')</script><style>p{}</style><p>后</p>");
+        assert_eq!(body.text, "前\n后");
+    }
+
+    #[test]
+    fn indented_html_is_not_a_code_block() {
+        let body = extract("    <p>缩进的段落</p>\n");
+        assert_eq!(body.text, "缩进的段落");
+    }
+
+    #[test]
+    fn stray_rule_lines_keep_the_text() {
+        let body = extract("第一段\n---\n第二段\n");
+        assert!(body.text.contains("第一段") && body.text.contains("第二段"), "{}", body.text);
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        let body = extract("<p>a&#27;[31mb\u{7}c</p>");
+        assert_eq!(body.text, "a[31mbc");
+    }
+}
