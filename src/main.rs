@@ -1,2 +1,99 @@
-//! The newssearch command line.
-fn main() {}
+//! The newssearch command line: parses arguments, runs the library, prints, picks the exit code.
+
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use cli::{Cli, Command, IndexArgs, QueryArgs};
+use newssearch::output::{JsonResults, write_report, write_results};
+use newssearch::{Error, IndexOptions, NewsIndex};
+
+/// Exit codes: documented in `--help` and the README.
+const FOUND: u8 = 0;
+const NOTHING: u8 = 1;
+const FAILED: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Index(args) => index(&cli, args),
+        Command::Query(args) => query(&cli, args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) if is_broken_pipe(&error) => ExitCode::from(FOUND),
+        Err(error) => {
+            eprintln!("newssearch: {error:#}");
+            ExitCode::from(FAILED)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
+    let index = if args.rebuild {
+        NewsIndex::rebuild(&cli.index)?
+    } else {
+        match NewsIndex::open(&cli.index) {
+            Err(Error::NoIndex { .. }) => NewsIndex::create(&cli.index)?,
+            other => other?,
+        }
+    };
+    let bar = progress_bar(args.quiet);
+    let report = index.index_folder(&args.folder, &IndexOptions::default(), &mut |p| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+    })?;
+    bar.finish_and_clear();
+    for skipped in &report.skipped {
+        eprintln!(
+            "newssearch: skipped {}: {}",
+            skipped.path.display(),
+            skipped.reason
+        );
+    }
+    if !args.quiet {
+        let mut out = io::stdout().lock();
+        write_report(&mut out, &report, index.num_posts())?;
+    }
+    Ok(if report.skipped.is_empty() {
+        FOUND
+    } else {
+        NOTHING
+    })
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} posts ({per_sec}, {eta} left)")
+        .expect("valid template");
+    ProgressBar::new(0).with_style(style)
+}
+
+fn query(cli: &Cli, args: &QueryArgs) -> anyhow::Result<u8> {
+    let request = args.to_request()?;
+    let index = NewsIndex::open(&cli.index)?;
+    let results = index.search(&request)?;
+    let mut out = anstream::stdout().lock();
+    if args.json {
+        let json = JsonResults::new(&request.query, request.offset, &results);
+        let text = serde_json::to_string(&json).context("serialising results")?;
+        writeln!(out, "{text}")?;
+    } else {
+        write_results(&mut out, &request.query, request.offset, &results)?;
+    }
+    out.flush()?;
+    Ok(if results.total > 0 { FOUND } else { NOTHING })
+}

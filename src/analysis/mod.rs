@@ -8,11 +8,13 @@
 
 mod normalize;
 mod segmenter;
+mod simhash;
 mod tokenizers;
 mod units;
 
 pub use normalize::{Normalized, normalize};
 pub use segmenter::{DictError, Segmenter};
+pub use simhash::{distance, simhash};
 pub use tokenizers::{BigramTokenizer, Run, Tokens, UnigramTokenizer, WordTokenizer, runs};
 pub use units::{Unit, UnitKind, bigram, is_han, units};
 

@@ -92,7 +92,10 @@ mod tests {
     #[test]
     fn search_mode_emits_inner_words() {
         let w = words(&Segmenter::shared(), "中华人民共和国");
-        assert!(w.contains(&"中华".to_owned()) && w.contains(&"共和国".to_owned()), "{w:?}");
+        assert!(
+            w.contains(&"中华".to_owned()) && w.contains(&"共和国".to_owned()),
+            "{w:?}"
+        );
     }
 
     #[test]

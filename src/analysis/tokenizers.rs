@@ -60,7 +60,12 @@ impl From<Vec<Token>> for Tokens {
     }
 }
 
-fn token(normalized: &Normalized, chars: std::ops::Range<usize>, text: String, position: usize) -> Token {
+fn token(
+    normalized: &Normalized,
+    chars: std::ops::Range<usize>,
+    text: String,
+    position: usize,
+) -> Token {
     let offsets = normalized.original_range(chars);
     Token {
         offset_from: offsets.start,
@@ -80,7 +85,14 @@ impl Tokenizer for UnigramTokenizer {
             .into_iter()
             .enumerate()
             .filter(|(_, unit)| unit.is_searchable())
-            .map(|(position, unit)| token(&normalized, unit.chars.clone(), unit.text.to_owned(), position))
+            .map(|(position, unit)| {
+                token(
+                    &normalized,
+                    unit.chars.clone(),
+                    unit.text.to_owned(),
+                    position,
+                )
+            })
             .collect::<Vec<_>>();
         tokens.into()
     }
@@ -115,7 +127,12 @@ impl Tokenizer for WordTokenizer {
             match run {
                 Run::Word(unit) => {
                     let position = tokens.len();
-                    tokens.push(token(&normalized, unit.chars.clone(), unit.text.to_owned(), position));
+                    tokens.push(token(
+                        &normalized,
+                        unit.chars.clone(),
+                        unit.text.to_owned(),
+                        position,
+                    ));
                 }
                 Run::Han { bytes, chars } => {
                     let run_text = &text[bytes];
@@ -125,7 +142,12 @@ impl Tokenizer for WordTokenizer {
                         let end = run_chars.get(word.end).map_or(run_text.len(), |c| c.0);
                         let position = tokens.len();
                         let word_chars = chars.start + word.start..chars.start + word.end;
-                        tokens.push(token(&normalized, word_chars, run_text[start..end].to_owned(), position));
+                        tokens.push(token(
+                            &normalized,
+                            word_chars,
+                            run_text[start..end].to_owned(),
+                            position,
+                        ));
                     }
                 }
             }

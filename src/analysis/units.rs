@@ -69,7 +69,11 @@ pub fn units(text: &str) -> Vec<Unit<'_>> {
         } else if !c.is_whitespace() {
             out.push(Unit {
                 text: &text[byte..byte + c.len_utf8()],
-                kind: if is_han(c) { UnitKind::Han } else { UnitKind::Symbol },
+                kind: if is_han(c) {
+                    UnitKind::Han
+                } else {
+                    UnitKind::Symbol
+                },
                 chars: char_index..char_index + 1,
                 bytes: byte..byte + c.len_utf8(),
             });

@@ -16,9 +16,33 @@ pub struct Body {
 
 /// Elements that end a paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "blockquote", "pre", "section", "article", "header", "footer", "hr", "dd", "dt", "figure",
-    "figcaption", "td", "th",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "hr",
+    "dd",
+    "dt",
+    "figure",
+    "figcaption",
+    "td",
+    "th",
 ];
 
 /// Elements whose content is not text.
@@ -77,7 +101,9 @@ fn source_note(paragraph: &str) -> Option<&str> {
     let inner = paragraph
         .strip_prefix('（')
         .or_else(|| paragraph.strip_prefix('('))?;
-    let inner = inner.strip_suffix('）').or_else(|| inner.strip_suffix(')'))?;
+    let inner = inner
+        .strip_suffix('）')
+        .or_else(|| inner.strip_suffix(')'))?;
     let name = inner
         .strip_prefix("文章来源")?
         .trim_start_matches([':', '：', ' '])
@@ -186,7 +212,11 @@ mod tests {
     #[test]
     fn stray_rule_lines_keep_the_text() {
         let body = extract("第一段\n---\n第二段\n");
-        assert!(body.text.contains("第一段") && body.text.contains("第二段"), "{}", body.text);
+        assert!(
+            body.text.contains("第一段") && body.text.contains("第二段"),
+            "{}",
+            body.text
+        );
     }
 
     #[test]

@@ -156,16 +156,29 @@ mod tests {
 
     #[test]
     fn split_errors() {
-        assert!(matches!(split("no front matter"), Err(PostError::NoFrontMatter)));
-        assert!(matches!(split("---\ntitle: a\n"), Err(PostError::UnclosedFrontMatter)));
-        assert!(matches!(split("----\nx\n---\n"), Err(PostError::NoFrontMatter)));
+        assert!(matches!(
+            split("no front matter"),
+            Err(PostError::NoFrontMatter)
+        ));
+        assert!(matches!(
+            split("---\ntitle: a\n"),
+            Err(PostError::UnclosedFrontMatter)
+        ));
+        assert!(matches!(
+            split("----\nx\n---\n"),
+            Err(PostError::NoFrontMatter)
+        ));
     }
 
     #[test]
     fn string_and_list_forms() {
         let table: &[(&str, &[&str], &[&str])] = &[
             ("categories: a b\ntags: x y", &["a", "b"], &["x", "y"]),
-            ("categories: [a, b]\ntags:\n  - x\n  - y", &["a", "b"], &["x", "y"]),
+            (
+                "categories: [a, b]\ntags:\n  - x\n  - y",
+                &["a", "b"],
+                &["x", "y"],
+            ),
             ("category: a\ntags: 2024", &["a"], &["2024"]),
             ("categories: [y, no]\ntags: 007", &["y", "no"], &["007"]),
             ("categories:\ntags: ''", &[], &[]),
@@ -180,7 +193,10 @@ mod tests {
     #[test]
     fn column_with_spaces_stays_one_tag() {
         let yaml = "title: \"【学思想 强党性 重实践 建新功】某地开展学习\"\ntags: 新闻联播 学思想 强党性 重实践 建新功";
-        assert_eq!(parse(yaml).unwrap().tags, ["新闻联播", "学思想 强党性 重实践 建新功"]);
+        assert_eq!(
+            parse(yaml).unwrap().tags,
+            ["新闻联播", "学思想 强党性 重实践 建新功"]
+        );
     }
 
     #[test]

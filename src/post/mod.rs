@@ -111,8 +111,14 @@ mod tests {
         assert_eq!(post.tags, ["中国经营网新闻"]);
         assert_eq!(post.source.as_deref(), Some("中国经营网"));
         assert!(post.url.unwrap().contains("NW202203232320358714"));
-        assert!(post.body.starts_with("近年来，国家始终将“数字经济”摆在关键位置。"));
-        assert!(post.body.ends_with("或将为未来的稳健发展构筑牢固的护城河。"));
+        assert!(
+            post.body
+                .starts_with("近年来，国家始终将“数字经济”摆在关键位置。")
+        );
+        assert!(
+            post.body
+                .ends_with("或将为未来的稳健发展构筑牢固的护城河。")
+        );
         assert!(!post.body.contains("返回") && !post.body.contains('<'));
         assert_eq!(post.body.lines().count(), 17);
     }
@@ -120,6 +126,9 @@ mod tests {
     #[test]
     fn too_large_is_refused() {
         let big = vec![b'a'; MAX_POST_BYTES as usize + 1];
-        assert!(matches!(Post::from_bytes(&big), Err(PostError::TooLarge { .. })));
+        assert!(matches!(
+            Post::from_bytes(&big),
+            Err(PostError::TooLarge { .. })
+        ));
     }
 }

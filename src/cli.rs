@@ -1,0 +1,134 @@
+//! The command line as typed (clap), and its translation into library requests.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use newssearch::{PeriodEnd, SearchRequest, Sort, parse_period};
+
+/// Chinese full-text search over folders of news posts.
+///
+/// Exit status: 0 when a query matched (or indexing read every file), 1 when nothing matched
+/// (or some files were skipped), 2 on error.
+#[derive(Debug, Parser)]
+#[command(name = "newssearch", version)]
+pub struct Cli {
+    /// Where the index lives.
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSSEARCH_INDEX",
+        default_value = ".newssearch"
+    )]
+    pub index: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index (or bring up to date) a folder of posts.
+    Index(IndexArgs),
+    /// Search the index.
+    Query(QueryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The folder of posts.
+    #[arg(default_value = ".")]
+    pub folder: PathBuf,
+    /// Start the index over instead of updating it.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query: words (all must occur), "exact phrase", a OR b, -excluded, title:word, body:word.
+    /// Put `--` before a query that starts with `-`.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Only posts in this category (repeat for any of several).
+    #[arg(long)]
+    pub category: Vec<String>,
+    /// Only posts with this tag (repeat for any of several).
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Only posts from this date on: 2024, 2024-03 or 2024-03-15.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only posts up to and including this date: 2024, 2024-03 or 2024-03-15.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Result order.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Favour recent posts: relevance halves for every this many days of age.
+    #[arg(long, value_name = "DAYS")]
+    pub half_life: Option<f64>,
+    /// Show every reprint of a story instead of collapsing them.
+    #[arg(long)]
+    pub all: bool,
+    /// Print one JSON object (see README) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    /// Best match first.
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+/// A bad option value, with the option's name.
+#[derive(Debug, thiserror::Error)]
+#[error("{option} {value:?}: {reason}")]
+pub struct OptionError {
+    option: &'static str,
+    value: String,
+    reason: &'static str,
+}
+
+impl QueryArgs {
+    /// The library request for these arguments.
+    pub fn to_request(&self) -> Result<SearchRequest, OptionError> {
+        let period = |option: &'static str, value: &Option<String>, end| match value {
+            None => Ok(None),
+            Some(text) => parse_period(text, end)
+                .map(Some)
+                .ok_or_else(|| OptionError {
+                    option,
+                    value: text.clone(),
+                    reason: "is not a date; use 2024, 2024-03 or 2024-03-15",
+                }),
+        };
+        Ok(SearchRequest {
+            query: self.query.join(" "),
+            limit: self.limit,
+            offset: self.offset,
+            categories: self.category.clone(),
+            tags: self.tag.clone(),
+            from: period("--from", &self.from, PeriodEnd::Start)?,
+            to: period("--to", &self.to, PeriodEnd::End)?,
+            sort: match self.sort {
+                SortArg::Relevance => Sort::Relevance,
+                SortArg::Date => Sort::Date,
+            },
+            half_life_days: self.half_life,
+            show_reprints: self.all,
+            ..SearchRequest::default()
+        })
+    }
+}

@@ -1,0 +1,66 @@
+//! A post as a tantivy document.
+
+use chrono::Datelike;
+use tantivy::schema::Facet;
+use tantivy::{DateTime, TantivyDocument};
+
+use super::schema::Fields;
+use crate::post::Post;
+
+/// Where a post came from.
+#[derive(Debug, Clone)]
+pub struct FileInfo<'a> {
+    /// The absolute path, the key for updates.
+    pub key: &'a str,
+    /// The path as found under the indexed folder.
+    pub path: &'a str,
+    /// Modification time in ns since the epoch.
+    pub mtime: i64,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// Builds the document for `post`.
+pub fn build(fields: &Fields, file: &FileInfo<'_>, post: &Post) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    doc.add_text(fields.key, file.key);
+    doc.add_text(fields.path, file.path);
+    let title = if post.title.is_empty() {
+        title_from_path(file.path)
+    } else {
+        &post.title
+    };
+    for field in [fields.title, fields.title_uni, fields.title_bi] {
+        doc.add_text(field, title);
+    }
+    for field in [fields.body, fields.body_uni, fields.body_bi] {
+        doc.add_text(field, &post.body);
+    }
+    if let Some(date) = post.date {
+        doc.add_date(fields.date, DateTime::from_timestamp_secs(date.timestamp()));
+        doc.add_text(fields.date_text, date.to_rfc3339());
+        doc.add_u64(fields.month, date.year() as u64 * 100 + date.month() as u64);
+    }
+    for category in &post.categories {
+        doc.add_facet(fields.category, Facet::from_path([category.as_str()]));
+    }
+    for tag in &post.tags {
+        doc.add_facet(fields.tag, Facet::from_path([tag.as_str()]));
+    }
+    if let Some(url) = &post.url {
+        doc.add_text(fields.url, url);
+    }
+    if let Some(source) = &post.source {
+        doc.add_text(fields.source, source);
+    }
+    doc.add_i64(fields.mtime, file.mtime);
+    doc.add_u64(fields.size, file.size);
+    doc.add_u64(fields.simhash, crate::analysis::simhash(&post.body));
+    doc
+}
+
+/// A post without a title is shown under its file name.
+fn title_from_path(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}

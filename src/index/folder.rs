@@ -1,0 +1,287 @@
+//! Indexing a folder of posts, incrementally: only what changed is read again.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+use tantivy::Term;
+
+use super::NewsIndex;
+use super::document::{self, FileInfo};
+use crate::error::{Error, Result};
+use crate::post::{MAX_POST_BYTES, Post, PostError};
+
+/// How a folder is indexed.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Posts read between two commits: an interrupted run keeps every batch it committed.
+    pub batch_size: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> IndexOptions {
+        IndexOptions { batch_size: 4096 }
+    }
+}
+
+/// How far an indexing run has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Files read so far.
+    pub done: usize,
+    /// Files to read in this run.
+    pub total: usize,
+}
+
+/// What an indexing run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexReport {
+    /// New posts.
+    pub added: usize,
+    /// Posts whose file changed.
+    pub updated: usize,
+    /// Posts whose file is gone.
+    pub removed: usize,
+    /// Posts whose file did not change.
+    pub unchanged: usize,
+    /// Files that are not indexed, with the reason.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// A file that was not indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// The file, as found under the folder.
+    pub path: PathBuf,
+    /// Why.
+    pub reason: String,
+}
+
+/// A file found in the folder.
+#[derive(Debug)]
+struct Found {
+    key: String,
+    path: PathBuf,
+    mtime: i64,
+    size: u64,
+}
+
+/// What the index holds for one file.
+#[derive(Debug)]
+struct Indexed {
+    mtime: i64,
+    size: u64,
+    copies: usize,
+}
+
+impl NewsIndex {
+    /// Brings the index up to date with the posts in `folder`: new files are added, changed files
+    /// replaced, deleted files removed; files that did not change are not read. A file that
+    /// cannot be read or parsed is reported in [`IndexReport::skipped`] and the rest is indexed.
+    pub fn index_folder(
+        &self,
+        folder: &Path,
+        options: &IndexOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<IndexReport> {
+        let root = folder.canonicalize().map_err(|e| Error::io(folder, e))?;
+        if !root.is_dir() {
+            let error = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder");
+            return Err(Error::io(folder, error));
+        }
+        let own_dir = self.dir().and_then(|d| d.canonicalize().ok());
+        let mut report = IndexReport::default();
+        let found = scan(folder, &root, own_dir.as_deref(), &mut report.skipped);
+        let indexed = self.indexed_files()?;
+        let mut work = Vec::new();
+        for file in &found {
+            match indexed.get(&file.key) {
+                Some(old)
+                    if old.mtime == file.mtime && old.size == file.size && old.copies == 1 =>
+                {
+                    report.unchanged += 1
+                }
+                old => work.push((file, old.is_some())),
+            }
+        }
+        let present: HashSet<&str> = found.iter().map(|f| f.key.as_str()).collect();
+        let prefix = key_prefix(&root);
+        let removed: Vec<&String> = indexed
+            .keys()
+            .filter(|k| k.starts_with(&prefix) && !present.contains(k.as_str()))
+            .collect();
+        if work.is_empty() && removed.is_empty() {
+            return Ok(report);
+        }
+        let mut writer = self.writer()?;
+        for key in &removed {
+            writer.delete_term(Term::from_field_text(self.fields.key, key));
+        }
+        report.removed = removed.len();
+        let total = work.len();
+        progress(Progress { done: 0, total });
+        let mut done = 0;
+        for batch in work.chunks(options.batch_size.max(1)) {
+            let posts: Vec<Result<Post, String>> = batch
+                .par_iter()
+                .map(|(file, _)| read_post(&file.path))
+                .collect();
+            for ((file, replaces), post) in batch.iter().zip(posts) {
+                let post = match post {
+                    Ok(post) => post,
+                    Err(reason) => {
+                        report.skipped.push(SkippedFile {
+                            path: file.path.clone(),
+                            reason,
+                        });
+                        continue;
+                    }
+                };
+                let key = Term::from_field_text(self.fields.key, &file.key);
+                if *replaces {
+                    writer.delete_term(key);
+                    report.updated += 1;
+                } else {
+                    report.added += 1;
+                }
+                let path = file.path.to_string_lossy();
+                let info = FileInfo {
+                    key: &file.key,
+                    path: &path,
+                    mtime: file.mtime,
+                    size: file.size,
+                };
+                writer.add_document(document::build(&self.fields, &info, &post))?;
+            }
+            self.commit(&mut writer)?;
+            done += batch.len();
+            progress(Progress { done, total });
+        }
+        if work.is_empty() {
+            self.commit(&mut writer)?;
+        }
+        Ok(report)
+    }
+
+    /// Every file the index holds, by key, with the metadata it was indexed with.
+    fn indexed_files(&self) -> Result<HashMap<String, Indexed>> {
+        let searcher = self.reader.searcher();
+        let mut files: HashMap<String, Indexed> = HashMap::new();
+        let mut key = String::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let keys = fast
+                .str("key")?
+                .ok_or_else(|| tantivy::TantivyError::SchemaError("no key column".into()))?;
+            let mtimes = fast.i64("mtime")?;
+            let sizes = fast.u64("size")?;
+            for doc in segment.doc_ids_alive() {
+                let Some(ord) = keys.term_ords(doc).next() else {
+                    continue;
+                };
+                keys.ord_to_str(ord, &mut key)
+                    .map_err(|e| tantivy::TantivyError::from(e))?;
+                let entry = files.entry(key.clone()).or_insert(Indexed {
+                    mtime: mtimes.first(doc).unwrap_or_default(),
+                    size: sizes.first(doc).unwrap_or_default(),
+                    copies: 0,
+                });
+                entry.copies += 1;
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// The key prefix of every file under `root`.
+fn key_prefix(root: &Path) -> String {
+    let mut prefix = root.to_string_lossy().into_owned();
+    if !prefix.ends_with(std::path::MAIN_SEPARATOR) {
+        prefix.push(std::path::MAIN_SEPARATOR);
+    }
+    prefix
+}
+
+/// Every post candidate under `folder`: hidden files and folders and the index itself are
+/// passed over; folders that cannot be read and symlink loops are reported.
+fn scan(
+    folder: &Path,
+    root: &Path,
+    own_dir: Option<&Path>,
+    skipped: &mut Vec<SkippedFile>,
+) -> Vec<Found> {
+    let walker = walkdir::WalkDir::new(folder)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(is_hidden(entry)
+                    || entry.file_type().is_dir()
+                        && own_dir
+                            .is_some_and(|own| entry.path().canonicalize().is_ok_and(|p| p == own)))
+        });
+    let mut found = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(folder).to_owned();
+                let reason = if error.loop_ancestor().is_some() {
+                    "symlink loop".to_owned()
+                } else {
+                    error
+                        .io_error()
+                        .map_or_else(|| error.to_string(), |e| e.to_string())
+                };
+                skipped.push(SkippedFile { path, reason });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let metadata = match entry.metadata() {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                skipped.push(SkippedFile {
+                    path: entry.path().to_owned(),
+                    reason: error.to_string(),
+                });
+                continue;
+            }
+        };
+        let relative = entry.path().strip_prefix(folder).unwrap_or(entry.path());
+        let mtime = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64);
+        found.push(Found {
+            key: root.join(relative).to_string_lossy().into_owned(),
+            path: entry.into_path(),
+            mtime,
+            size: metadata.len(),
+        });
+    }
+    found
+}
+
+fn is_hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.file_name().as_encoded_bytes().starts_with(b".")
+}
+
+/// Reads and parses one file; the error is the reason to report.
+fn read_post(path: &Path) -> Result<Post, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > MAX_POST_BYTES {
+        return Err(PostError::TooLarge {
+            size,
+            limit: MAX_POST_BYTES,
+        }
+        .to_string());
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    Post::from_bytes(&bytes).map_err(|e| e.to_string())
+}

@@ -1,0 +1,272 @@
+//! The index: schema, writer, incremental updates of a folder.
+
+mod document;
+mod folder;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::{LockError, OpenDirectoryError};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
+
+use crate::analysis::{self, Segmenter};
+use crate::error::{Error, Result};
+use crate::post::Post;
+
+pub use folder::{IndexOptions, IndexReport, Progress, SkippedFile};
+pub use schema::Fields;
+
+/// The file beside tantivy's own that records what built the index.
+const META_FILE: &str = "newssearch.json";
+
+/// Memory for the writer, shared by its threads (tantivy wants ≥ 15 MB a thread).
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// What newssearch records about an index beside tantivy's files.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndexMeta {
+    /// Schema version ([`schema::FORMAT_VERSION`]).
+    pub format: u32,
+    /// Fingerprint of the user dictionary the words were segmented with, if any.
+    pub dictionary: Option<String>,
+}
+
+/// A newssearch index: a tantivy index with newssearch's schema and analyzers.
+///
+/// Open one with [`NewsIndex::open`] (or create it with [`NewsIndex::create`]), fill it with
+/// [`NewsIndex::index_folder`] or [`NewsIndex::add_posts`], and search it with
+/// [`NewsIndex::search`](crate::NewsIndex::search).
+pub struct NewsIndex {
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+    dir: Option<PathBuf>,
+    meta: IndexMeta,
+}
+
+impl std::fmt::Debug for NewsIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewsIndex")
+            .field("dir", &self.dir)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NewsIndex {
+    /// Creates an empty index in `dir` (created if missing; anything in it is replaced).
+    pub fn create(dir: &Path) -> Result<NewsIndex> {
+        NewsIndex::create_with(dir, Segmenter::shared(), None)
+    }
+
+    /// Creates an empty index whose words are segmented by `segmenter`; `dictionary` is the
+    /// fingerprint of its user dictionary, recorded in the index.
+    pub fn create_with(
+        dir: &Path,
+        segmenter: Arc<Segmenter>,
+        dictionary: Option<String>,
+    ) -> Result<NewsIndex> {
+        if dir.exists() {
+            let is_index = dir.join(META_FILE).exists() || dir.join("meta.json").exists();
+            let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+            if !is_index && entries.next().is_some() {
+                return Err(Error::NotAnIndex {
+                    dir: dir.to_owned(),
+                });
+            }
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = schema::build();
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings())
+            .create_in_dir(dir)
+            .map_err(|e| damaged(dir, e))?;
+        let meta = IndexMeta {
+            format: schema::FORMAT_VERSION,
+            dictionary,
+        };
+        let meta_path = dir.join(META_FILE);
+        let json = serde_json::to_vec_pretty(&meta).expect("meta serialises");
+        std::fs::write(&meta_path, json).map_err(|e| Error::io(meta_path, e))?;
+        NewsIndex::wrap(index, fields, Some(dir.to_owned()), meta, segmenter)
+    }
+
+    /// Empties the index in `dir` for a fresh start, or creates it anew when it cannot be
+    /// opened (damaged, or from another version). Fails without changing anything when
+    /// another process is writing to it.
+    pub fn rebuild(dir: &Path) -> Result<NewsIndex> {
+        match NewsIndex::open(dir) {
+            Ok(index) => {
+                let mut writer = index.writer()?;
+                writer.delete_all_documents()?;
+                index.commit(&mut writer)?;
+                Ok(index)
+            }
+            Err(Error::Locked { dir }) => Err(Error::Locked { dir }),
+            Err(_) => NewsIndex::create(dir),
+        }
+    }
+
+    /// Creates an index in memory (for tests and for embedding without files).
+    pub fn create_in_ram() -> Result<NewsIndex> {
+        let (schema, fields) = schema::build();
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings())
+            .create_in_ram()?;
+        let meta = IndexMeta {
+            format: schema::FORMAT_VERSION,
+            dictionary: None,
+        };
+        NewsIndex::wrap(index, fields, None, meta, Segmenter::shared())
+    }
+
+    /// Opens the index in `dir`.
+    pub fn open(dir: &Path) -> Result<NewsIndex> {
+        NewsIndex::open_with(dir, Segmenter::shared())
+    }
+
+    /// Opens the index in `dir`, segmenting new posts with `segmenter`.
+    pub fn open_with(dir: &Path, segmenter: Arc<Segmenter>) -> Result<NewsIndex> {
+        let meta_path = dir.join(META_FILE);
+        if !dir.join("meta.json").exists() && !meta_path.exists() {
+            return Err(Error::NoIndex {
+                dir: dir.to_owned(),
+            });
+        }
+        let meta: IndexMeta = std::fs::read(&meta_path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| Error::Damaged {
+                dir: dir.to_owned(),
+                reason: format!("{META_FILE} is missing or unreadable"),
+            })?;
+        if meta.format != schema::FORMAT_VERSION {
+            return Err(Error::Damaged {
+                dir: dir.to_owned(),
+                reason: format!(
+                    "built by another version of newssearch (format {}, this version reads {})",
+                    meta.format,
+                    schema::FORMAT_VERSION
+                ),
+            });
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| damaged(dir, e))?;
+        let fields = schema::fields_of(&index.schema()).ok_or_else(|| Error::Damaged {
+            dir: dir.to_owned(),
+            reason: "its schema is not this version's".to_owned(),
+        })?;
+        NewsIndex::wrap(index, fields, Some(dir.to_owned()), meta, segmenter)
+    }
+
+    fn wrap(
+        index: Index,
+        fields: Fields,
+        dir: Option<PathBuf>,
+        meta: IndexMeta,
+        segmenter: Arc<Segmenter>,
+    ) -> Result<NewsIndex> {
+        analysis::register(index.tokenizers(), segmenter);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| damaged(dir.as_deref().unwrap_or(Path::new("<memory>")), e))?;
+        Ok(NewsIndex {
+            index,
+            reader,
+            fields,
+            dir,
+            meta,
+        })
+    }
+
+    /// The folder the index lives in (`None` in memory).
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// What newssearch recorded about the index.
+    pub fn meta(&self) -> &IndexMeta {
+        &self.meta
+    }
+
+    /// How many posts the index holds (as of the last commit).
+    pub fn num_posts(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Adds posts under the given paths (replacing posts already indexed under the same path)
+    /// and commits.
+    ///
+    /// ```
+    /// # fn main() -> newssearch::Result<()> {
+    /// let index = newssearch::NewsIndex::create_in_ram()?;
+    /// let post = newssearch::Post { title: "标题".into(), body: "正文".into(), ..Default::default() };
+    /// index.add_posts([("a.md", post)])?;
+    /// assert_eq!(index.num_posts(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn add_posts<P: AsRef<str>>(
+        &self,
+        posts: impl IntoIterator<Item = (P, Post)>,
+    ) -> Result<()> {
+        let mut writer = self.writer()?;
+        for (path, post) in posts {
+            let path = path.as_ref();
+            let file = document::FileInfo {
+                key: path,
+                path,
+                mtime: 0,
+                size: post.body.len() as u64,
+            };
+            writer.delete_term(tantivy::Term::from_field_text(self.fields.key, path));
+            writer.add_document(document::build(&self.fields, &file, &post))?;
+        }
+        self.commit(&mut writer)
+    }
+
+    pub(crate) fn writer(&self) -> Result<IndexWriter> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        self.index
+            .writer_with_num_threads(threads, WRITER_MEMORY.max(threads * 20_000_000))
+            .map_err(|e| match e {
+                TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked {
+                    dir: self.dir.clone().unwrap_or_default(),
+                },
+                other => Error::Tantivy(other),
+            })
+    }
+
+    pub(crate) fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+}
+
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(Default::default()),
+        ..Default::default()
+    }
+}
+
+fn damaged(dir: &Path, error: impl Into<TantivyError>) -> Error {
+    let error = error.into();
+    match error {
+        TantivyError::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => Error::NoIndex {
+            dir: dir.to_owned(),
+        },
+        other => Error::Damaged {
+            dir: dir.to_owned(),
+            reason: other.to_string(),
+        },
+    }
+}

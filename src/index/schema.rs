@@ -1,0 +1,99 @@
+//! The index schema: one field set for words (ranking), one for units (matching).
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED,
+    STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::{BIGRAMS, UNIGRAMS, WORDS};
+
+/// The schema version; an index of another version must be rebuilt.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Handles of every field in the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// The file's absolute path: the key for incremental updates.
+    pub key: Field,
+    /// The path as found under the folder given to `index`.
+    pub path: Field,
+    /// Title: stored, jieba words.
+    pub title: Field,
+    /// Title units.
+    pub title_uni: Field,
+    /// Title unit bigrams with positions.
+    pub title_bi: Field,
+    /// Body text: stored, jieba words.
+    pub body: Field,
+    /// Body units.
+    pub body_uni: Field,
+    /// Body unit bigrams with positions.
+    pub body_bi: Field,
+    /// Publication date (UTC, seconds).
+    pub date: Field,
+    /// Publication date as RFC 3339 with the post's own offset.
+    pub date_text: Field,
+    /// `yyyymm` in the post's own time zone, for the month histogram.
+    pub month: Field,
+    /// `/category` facets.
+    pub category: Field,
+    /// `/tag` facets.
+    pub tag: Field,
+    /// Source URL.
+    pub url: Field,
+    /// Source named in the post.
+    pub source: Field,
+    /// File modification time (ns since the epoch) when indexed.
+    pub mtime: Field,
+    /// File size when indexed.
+    pub size: Field,
+    /// SimHash of the normalised body, for collapsing reprints.
+    pub simhash: Field,
+}
+
+fn text(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    )
+}
+
+/// Builds the schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = text(WORDS, IndexRecordOption::WithFreqs);
+    let uni = text(UNIGRAMS, IndexRecordOption::WithFreqs);
+    let bi = text(BIGRAMS, IndexRecordOption::WithFreqsAndPositions);
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | FAST),
+        path: b.add_text_field("path", STORED),
+        title: b.add_text_field("title", words.clone().set_stored()),
+        title_uni: b.add_text_field("title_uni", uni.clone()),
+        title_bi: b.add_text_field("title_bi", bi.clone()),
+        body: b.add_text_field("body", words.set_stored()),
+        body_uni: b.add_text_field("body_uni", uni),
+        body_bi: b.add_text_field("body_bi", bi),
+        date: b.add_date_field(
+            "date",
+            DateOptions::from(INDEXED | FAST).set_precision(DateTimePrecision::Seconds),
+        ),
+        date_text: b.add_text_field("date_text", STORED),
+        month: b.add_u64_field("month", FAST),
+        category: b.add_facet_field("category", FacetOptions::default().set_stored()),
+        tag: b.add_facet_field("tag", FacetOptions::default().set_stored()),
+        url: b.add_text_field("url", STORED),
+        source: b.add_text_field("source", STORED),
+        mtime: b.add_i64_field("mtime", FAST),
+        size: b.add_u64_field("size", FAST),
+        simhash: b.add_u64_field("simhash", FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Field handles of an existing index's schema, if it is this version's schema.
+pub fn fields_of(schema: &Schema) -> Option<Fields> {
+    let (expected, fields) = build();
+    let same = serde_json::to_value(schema).ok() == serde_json::to_value(&expected).ok();
+    same.then_some(fields)
+}

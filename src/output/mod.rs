@@ -1,0 +1,7 @@
+//! Output: the JSON wire format and terminal rendering.
+
+mod json;
+mod terminal;
+
+pub use json::{JsonHit, JsonResults, JsonSnippet};
+pub use terminal::{sanitize, write_report, write_results};

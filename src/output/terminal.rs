@@ -1,0 +1,149 @@
+//! Human-readable results for a terminal (colour only where the stream supports it).
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::index::IndexReport;
+use crate::search::{FacetCount, Hit, SearchResults};
+
+const TITLE: Style = Style::new().bold();
+const MATCH: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// Post text made safe for a terminal: control characters (escape sequences) and bidirectional
+/// overrides become spaces, so a post can never recolour or rewrite the screen.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Writes `text` with `ranges` highlighted.
+fn highlighted(
+    out: &mut dyn Write,
+    text: &str,
+    ranges: &[Range<usize>],
+    base: Style,
+) -> io::Result<()> {
+    let mut at = 0;
+    for range in ranges {
+        write!(out, "{base}{}{base:#}", sanitize(&text[at..range.start]))?;
+        write!(out, "{MATCH}{}{MATCH:#}", sanitize(&text[range.clone()]))?;
+        at = range.end;
+    }
+    write!(out, "{base}{}{base:#}", sanitize(&text[at..]))
+}
+
+/// Writes search results.
+pub fn write_results(
+    out: &mut dyn Write,
+    query: &str,
+    offset: usize,
+    results: &SearchResults,
+) -> io::Result<()> {
+    let shown = results.hits.len();
+    let took = results.took.as_secs_f64() * 1000.0;
+    if shown == 0 {
+        writeln!(
+            out,
+            "no posts match {:?} ({} in all, {took:.1} ms)",
+            sanitize(query),
+            results.total
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} posts match {:?}; showing {}–{} ({took:.1} ms)\n",
+        results.total,
+        sanitize(query),
+        offset + 1,
+        offset + shown
+    )?;
+    for (i, hit) in results.hits.iter().enumerate() {
+        write_hit(out, offset + i + 1, hit)?;
+    }
+    write_facet(out, "categories", &results.facets.category)?;
+    write_facet(out, "tags", &results.facets.tags)?;
+    write_facet(out, "years", &results.facets.year)?;
+    write_facet(out, "months", &results.facets.month)
+}
+
+fn write_hit(out: &mut dyn Write, rank: usize, hit: &Hit) -> io::Result<()> {
+    write!(out, "{rank}. ")?;
+    highlighted(out, &hit.title, &hit.title_highlights, TITLE)?;
+    writeln!(out)?;
+    let mut meta = Vec::new();
+    if let Some(date) = hit.date {
+        meta.push(date.format("%Y-%m-%d %H:%M").to_string());
+    }
+    meta.extend(hit.categories.iter().cloned());
+    meta.extend(hit.tags.iter().map(|t| format!("#{t}")));
+    meta.push(format!("score {:.2}", hit.score));
+    writeln!(out, "   {DIM}{}{DIM:#}", sanitize(&meta.join(" · ")))?;
+    writeln!(out, "   {}", sanitize(&hit.path))?;
+    if let Some(url) = &hit.url {
+        writeln!(out, "   {DIM}{}{DIM:#}", sanitize(url))?;
+    }
+    for snippet in &hit.snippets {
+        write!(out, "   ")?;
+        highlighted(out, &snippet.text, &snippet.highlights, Style::new())?;
+        writeln!(out)?;
+    }
+    if !hit.reprints.is_empty() {
+        let n = hit.reprints.len();
+        writeln!(
+            out,
+            "   {DIM}+{n} reprint{} of this story (--all shows them){DIM:#}",
+            if n == 1 { "" } else { "s" }
+        )?;
+    }
+    writeln!(out)
+}
+
+fn write_facet(out: &mut dyn Write, name: &str, counts: &[FacetCount]) -> io::Result<()> {
+    const SHOWN: usize = 12;
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let mut parts: Vec<String> = counts
+        .iter()
+        .take(SHOWN)
+        .map(|c| format!("{} {}", sanitize(&c.value), c.count))
+        .collect();
+    if counts.len() > SHOWN {
+        parts.push(format!("… {} more", counts.len() - SHOWN));
+    }
+    writeln!(out, "{DIM}{name}:{DIM:#} {}", parts.join(" · "))
+}
+
+/// Writes the summary of an indexing run.
+pub fn write_report(out: &mut dyn Write, report: &IndexReport, total: u64) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} added, {} updated, {} removed, {} unchanged, {} skipped; {total} posts in the index",
+        report.added,
+        report.updated,
+        report.removed,
+        report.unchanged,
+        report.skipped.len()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_never_reach_the_terminal() {
+        assert_eq!(sanitize("a\u{1b}[31mb\u{202e}c\nd"), "a [31mb c d");
+    }
+}

@@ -1,0 +1,289 @@
+//! Search: query parsing, planning, ranking, filters, facets, snippets.
+
+mod facets;
+mod plan;
+mod reprints;
+mod request;
+mod segment;
+mod snippet;
+mod syntax;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::{Facet, Value};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
+
+pub use facets::{FacetCount, Facets};
+pub use plan::{ClausePlan, LITERAL_BONUS, Plan, TITLE_BOOST};
+pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
+pub use snippet::{Snippet, SnippetOptions, find_matches, snippets};
+pub use syntax::{Clause, MAX_QUERY_CHARS, ParsedQuery, Scope, SyntaxError, parse};
+
+use crate::error::{Error, Result};
+use crate::index::NewsIndex;
+use plan::Planner;
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The file, as found under the folder given to `index`.
+    pub path: String,
+    /// The title (original text).
+    pub title: String,
+    /// Byte ranges of `title` to highlight.
+    pub title_highlights: Vec<Range<usize>>,
+    /// Publication date with the post's own offset.
+    pub date: Option<DateTime<FixedOffset>>,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Source URL.
+    pub url: Option<String>,
+    /// Source named in the post.
+    pub source: Option<String>,
+    /// Relevance (with the freshness blend, if asked for).
+    pub score: f32,
+    /// Fragments of the body with highlighted matches.
+    pub snippets: Vec<Snippet>,
+    /// Paths of other matching posts that are reprints of this one (collapsed into this hit).
+    pub reprints: Vec<String>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// Number of matching posts (reprints included).
+    pub total: usize,
+    /// Time spent searching, index already open.
+    pub took: Duration,
+    /// The page of hits asked for, best first.
+    pub hits: Vec<Hit>,
+    /// Facet counts over every match.
+    pub facets: Facets,
+}
+
+impl NewsIndex {
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let started = Instant::now();
+        request.validate()?;
+        let searcher = self.reader.searcher();
+        let plan = self.plan(&searcher, request)?;
+        let num_docs = searcher.num_docs() as usize;
+        let wanted = request.offset.min(num_docs) + request.limit.min(num_docs);
+        // Fetch more candidates than the page: reprints collapse into the hit above them.
+        let mut candidates = if request.show_reprints {
+            wanted
+        } else {
+            wanted * 2 + 10
+        };
+        loop {
+            let facets = (
+                Count,
+                (
+                    facets::facet_collector("category"),
+                    facets::facet_collector("tag"),
+                ),
+                facets::MonthCounts,
+                reprints::Fingerprints,
+            );
+            let (ranked, (total, (categories, tags), months, prints)) =
+                self.ranked(&searcher, &plan, request, candidates.max(1), facets)?;
+            let groups = if request.show_reprints {
+                ranked.iter().map(|(s, d)| (*s, *d, Vec::new())).collect()
+            } else {
+                collapse(&ranked, &prints)
+            };
+            let exhausted = ranked.len() < candidates.max(1);
+            if groups.len() >= wanted || exhausted {
+                let (year, month) = facets::histograms(&months);
+                let needles = plan.needles();
+                let hits = groups
+                    .into_iter()
+                    .skip(request.offset)
+                    .take(request.limit)
+                    .map(|(score, doc, reprints)| {
+                        self.hit(&searcher, doc, score, reprints, &needles, request)
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                return Ok(SearchResults {
+                    total,
+                    took: started.elapsed(),
+                    hits,
+                    facets: Facets {
+                        category: facets::top_level(&categories),
+                        tags: facets::top_level(&tags),
+                        year,
+                        month,
+                    },
+                });
+            }
+            candidates *= 4;
+        }
+    }
+
+    /// Parses and plans a query (what `explain` shows).
+    pub fn plan_query(&self, request: &SearchRequest) -> Result<Plan> {
+        self.plan(&self.reader.searcher(), request)
+    }
+
+    fn plan(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Plan> {
+        let parsed =
+            syntax::parse(&request.query).map_err(|e| Error::query(&request.query, e.0))?;
+        Planner {
+            fields: &self.fields,
+            searcher,
+        }
+        .plan(&parsed, request)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn ranked<C: tantivy::collector::Collector>(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        request: &SearchRequest,
+        limit: usize,
+        facets: C,
+    ) -> Result<(Vec<(Score, DocAddress)>, C::Fruit)> {
+        let top = TopDocs::with_limit(limit);
+        let query = plan.query.as_ref();
+        let result = match (request.sort, request.half_life_days) {
+            (Sort::Date, _) => {
+                let collector = top.tweak_score(|segment: &tantivy::SegmentReader| {
+                    let dates = segment.fast_fields().date("date").ok();
+                    move |doc, score: Score| {
+                        let secs = dates
+                            .as_ref()
+                            .and_then(|d| d.first(doc))
+                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                        (secs, score)
+                    }
+                });
+                let (top, rest) = searcher.search(query, &(collector, facets))?;
+                (top.into_iter().map(|((_, s), d)| (s, d)).collect(), rest)
+            }
+            (Sort::Relevance, Some(half_life)) => {
+                let newest = newest_post(searcher);
+                let per_second = std::f64::consts::LN_2 / (half_life * 86_400.0);
+                let collector = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let dates = segment.fast_fields().date("date").ok();
+                    move |doc, score: Score| {
+                        let age = dates
+                            .as_ref()
+                            .and_then(|d| d.first(doc))
+                            .map_or(f64::INFINITY, |d| (newest - d.into_timestamp_secs()) as f64);
+                        // In log space, so that old posts do not all underflow to zero.
+                        (score.max(1e-9) as f64).ln() - age * per_second
+                    }
+                });
+                let (top, rest) = searcher.search(query, &(collector, facets))?;
+                (
+                    top.into_iter()
+                        .map(|(k, d)| (k.exp() as Score, d))
+                        .collect(),
+                    rest,
+                )
+            }
+            (Sort::Relevance, None) => searcher.search(query, &(top.order_by_score(), facets))?,
+        };
+        Ok(result)
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: Score,
+        reprints: Vec<DocAddress>,
+        needles: &[String],
+        request: &SearchRequest,
+    ) -> Result<Hit> {
+        let f = &self.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let facets = |field| {
+            doc.get_all(field)
+                .filter_map(|v| {
+                    v.as_facet()
+                        .and_then(|f| Facet::from_encoded(f.as_bytes().to_vec()).ok())
+                })
+                .filter_map(|f| f.to_path().last().map(|s| (*s).to_owned()))
+                .collect()
+        };
+        let title = text(f.title).unwrap_or_default();
+        let body = text(f.body).unwrap_or_default();
+        let reprints = reprints
+            .into_iter()
+            .map(|d| {
+                let doc: TantivyDocument = searcher.doc(d)?;
+                Ok(doc
+                    .get_first(f.path)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Hit {
+            path: text(f.path).unwrap_or_default(),
+            title_highlights: find_matches(&title, needles),
+            snippets: snippets(&body, &find_matches(&body, needles), request.snippets),
+            title,
+            date: text(f.date_text).and_then(|d| DateTime::parse_from_rfc3339(&d).ok()),
+            categories: facets(f.category),
+            tags: facets(f.tag),
+            url: text(f.url),
+            source: text(f.source),
+            score,
+            reprints,
+        })
+    }
+}
+
+/// The date of the newest post, in seconds (0 for an index without dates).
+fn newest_post(searcher: &Searcher) -> i64 {
+    searcher
+        .segment_readers()
+        .iter()
+        .filter_map(|s| s.fast_fields().date("date").ok())
+        .map(|c| c.max_value().into_timestamp_secs())
+        .max()
+        .unwrap_or(0)
+}
+
+type Group = (Score, DocAddress, Vec<DocAddress>);
+
+/// Folds reprints into the best-ranked post of their story, keeping rank order.
+fn collapse(ranked: &[(Score, DocAddress)], prints: &[(DocAddress, u64)]) -> Vec<Group> {
+    let print_of: HashMap<DocAddress, u64> = prints.iter().copied().collect();
+    let mut groups: Vec<(Group, u64)> = Vec::new();
+    let mut taken: HashMap<DocAddress, ()> = HashMap::new();
+    for &(score, doc) in ranked {
+        if taken.contains_key(&doc) {
+            continue;
+        }
+        let hash = print_of.get(&doc).copied().unwrap_or(0);
+        let copies: Vec<DocAddress> = prints
+            .iter()
+            .filter(|(other, h)| {
+                *other != doc && reprints::same_story(hash, *h) && !taken.contains_key(other)
+            })
+            .map(|(other, _)| *other)
+            .collect();
+        for copy in &copies {
+            taken.insert(*copy, ());
+        }
+        taken.insert(doc, ());
+        groups.push(((score, doc, copies), hash));
+    }
+    groups.into_iter().map(|(g, _)| g).collect()
+}

@@ -1,0 +1,337 @@
+//! From a parsed query to a tantivy query: matching on units, scoring on words.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DateTime, Searcher, Term};
+
+use super::SearchRequest;
+use super::segment::segment_run;
+use super::syntax::{Clause, ParsedQuery, Scope};
+use crate::analysis::{Run, bigram, normalize, runs, units};
+use crate::error::{Error, Result};
+use crate::index::Fields;
+
+/// Title matches weigh this much more than body matches.
+pub const TITLE_BOOST: f32 = 2.5;
+/// Added to a post that contains a bare clause literally, so that such posts rank first.
+pub const LITERAL_BONUS: f32 = 1000.0;
+
+/// How one clause of the query is searched for.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClausePlan {
+    /// The clause as typed.
+    pub text: String,
+    /// After normalisation.
+    pub normalized: String,
+    /// Quoted: the literal string only.
+    pub exact: bool,
+    /// Title, body or both.
+    pub scope: Scope,
+    /// Excluded (`-`).
+    pub excluded: bool,
+    /// Strings that must all occur (substring match on units): the words of a bare clause, or
+    /// the whole phrase of a quoted one.
+    pub required: Vec<String>,
+    /// The whole clause, rewarded when it occurs literally (bare clauses of several words).
+    pub literal: Option<String>,
+    /// The words scored with BM25.
+    pub words: Vec<String>,
+}
+
+/// A query ready to run, and what to highlight.
+pub struct Plan {
+    /// The tantivy query.
+    pub query: Box<dyn Query>,
+    /// Every clause, in order, for `explain`.
+    pub clauses: Vec<ClausePlan>,
+}
+
+impl Plan {
+    /// The strings to highlight in results: what the positive clauses require or reward.
+    pub fn needles(&self) -> Vec<String> {
+        let mut needles: Vec<String> = self
+            .clauses
+            .iter()
+            .filter(|c| !c.excluded)
+            .flat_map(|c| c.required.iter().chain(c.literal.iter()).cloned())
+            .collect();
+        needles.sort();
+        needles.dedup();
+        needles
+    }
+}
+
+/// Builds queries against one searcher (for word statistics).
+pub struct Planner<'a> {
+    pub(crate) fields: &'a Fields,
+    pub(crate) searcher: &'a Searcher,
+}
+
+impl Planner<'_> {
+    /// Plans `parsed` with the filters of `request`.
+    pub fn plan(&self, parsed: &ParsedQuery, request: &SearchRequest) -> Result<Plan> {
+        let mut clauses = Vec::new();
+        let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for group in &parsed.groups {
+            let mut alternatives = Vec::new();
+            for clause in group {
+                let plan = self.clause_plan(clause, false, &request.query)?;
+                alternatives.push((Occur::Should, self.clause_query(&plan)));
+                clauses.push(plan);
+            }
+            top.push((Occur::Must, one_or_boolean(alternatives)));
+        }
+        for clause in &parsed.excluded {
+            let plan = self.clause_plan(clause, true, &request.query)?;
+            top.push((Occur::MustNot, self.match_query(&plan)));
+            clauses.push(plan);
+        }
+        let filters = self.filters(request);
+        if parsed.groups.is_empty() {
+            if filters.is_empty() && parsed.excluded.is_empty() {
+                return Err(Error::query(
+                    &request.query,
+                    "empty query: give words to search for, or a filter such as --category",
+                ));
+            }
+            top.push((Occur::Must, Box::new(AllQuery)));
+        }
+        for filter in filters {
+            top.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        }
+        Ok(Plan {
+            query: Box::new(BooleanQuery::new(top)),
+            clauses,
+        })
+    }
+
+    fn clause_plan(&self, clause: &Clause, excluded: bool, query: &str) -> Result<ClausePlan> {
+        let normalized = normalize(&clause.text);
+        let us = units(&normalized);
+        if !us.iter().any(|u| u.is_searchable()) {
+            return Err(Error::query(
+                query,
+                format!(
+                    "{:?} has no letters, digits or characters to search for",
+                    clause.text
+                ),
+            ));
+        }
+        let whole = normalized[us[0].bytes.start..us[us.len() - 1].bytes.end].to_owned();
+        let mut words = Vec::new();
+        let mut pieces = Vec::new();
+        for run in runs(&us) {
+            match run {
+                Run::Word(unit) => {
+                    words.push(unit.text.to_owned());
+                    pieces.push(unit.text.to_owned());
+                }
+                Run::Han { bytes, .. } => {
+                    let text = &normalized[bytes];
+                    let cut = self.segment(text);
+                    pieces.extend(merge_single_characters(&cut));
+                    words.extend(cut);
+                }
+            }
+        }
+        let (required, literal) = if clause.exact || pieces.len() <= 1 {
+            (vec![whole], None)
+        } else {
+            (pieces, Some(whole))
+        };
+        Ok(ClausePlan {
+            text: clause.text.clone(),
+            normalized,
+            exact: clause.exact,
+            scope: clause.scope,
+            excluded,
+            required,
+            literal,
+            words,
+        })
+    }
+
+    /// Cuts a Han run into the words the index knows.
+    fn segment(&self, run: &str) -> Vec<String> {
+        let total = self.searcher.num_docs();
+        let chars: Vec<char> = run.chars().collect();
+        segment_run(run, total, |word| {
+            self.searcher
+                .doc_freq(&Term::from_field_text(self.fields.body, word))
+                .unwrap_or(0)
+        })
+        .into_iter()
+        .map(|r| chars[r].iter().collect())
+        .collect()
+    }
+
+    /// Title and body field pairs in scope, with their weights.
+    fn scoped(&self, scope: Scope) -> Vec<(Field, Field, Field, f32)> {
+        let f = self.fields;
+        let title = (f.title, f.title_uni, f.title_bi, TITLE_BOOST);
+        let body = (f.body, f.body_uni, f.body_bi, 1.0);
+        match scope {
+            Scope::All => vec![title, body],
+            Scope::Title => vec![title],
+            Scope::Body => vec![body],
+        }
+    }
+
+    /// Posts whose scope contains `text` (normalised), whatever jieba made of it.
+    fn contains(&self, text: &str, scope: Scope) -> Box<dyn Query> {
+        let alternatives = self
+            .scoped(scope)
+            .into_iter()
+            .filter_map(|(_, uni, bi, boost)| {
+                unit_query(uni, bi, text).map(|q| {
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
+                    )
+                })
+            })
+            .collect();
+        one_or_boolean(alternatives)
+    }
+
+    /// What a post must satisfy for the clause to match (no scoring extras).
+    fn match_query(&self, plan: &ClausePlan) -> Box<dyn Query> {
+        let required = plan
+            .required
+            .iter()
+            .map(|piece| (Occur::Must, self.contains(piece, plan.scope)))
+            .collect();
+        one_or_boolean(required)
+    }
+
+    /// The clause: its required strings, the literal bonus and word scores.
+    fn clause_query(&self, plan: &ClausePlan) -> Box<dyn Query> {
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = plan
+            .required
+            .iter()
+            .map(|piece| (Occur::Must, self.contains(piece, plan.scope)))
+            .collect();
+        if let Some(literal) = &plan.literal {
+            let bonus = ConstScoreQuery::new(self.contains(literal, plan.scope), LITERAL_BONUS);
+            parts.push((Occur::Should, Box::new(bonus)));
+        }
+        for (words, _, _, boost) in self.scoped(plan.scope) {
+            for word in &plan.words {
+                let term = Term::from_field_text(words, word);
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                parts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), boost)),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(parts))
+    }
+
+    fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        for (field, values) in [
+            (self.fields.category, &request.categories),
+            (self.fields.tag, &request.tags),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            let any = values
+                .iter()
+                .map(|v| {
+                    let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect();
+            filters.push(one_or_boolean(any));
+        }
+        if request.from.is_some() || request.to.is_some() {
+            let bound = |d: Option<chrono::DateTime<chrono::FixedOffset>>, inclusive: bool| match d
+            {
+                None => std::ops::Bound::Unbounded,
+                Some(d) => {
+                    let term = Term::from_field_date(
+                        self.fields.date,
+                        DateTime::from_timestamp_secs(d.timestamp()),
+                    );
+                    if inclusive {
+                        std::ops::Bound::Included(term)
+                    } else {
+                        std::ops::Bound::Excluded(term)
+                    }
+                }
+            };
+            filters.push(Box::new(RangeQuery::new(
+                bound(request.from, true),
+                bound(request.to, false),
+            )));
+        }
+        filters
+    }
+}
+
+/// Runs of single characters become one string: `巴/以/冲突` requires `巴以` and `冲突`, not a
+/// lone `以` anywhere in the post.
+fn merge_single_characters(words: &[String]) -> Vec<String> {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut previous_single = false;
+    for word in words {
+        let single = word.chars().count() == 1;
+        match pieces.last_mut() {
+            Some(last) if single && previous_single => last.push_str(word),
+            _ => pieces.push(word.clone()),
+        }
+        previous_single = single;
+    }
+    pieces
+}
+
+/// The query for "contains these units": one unigram, one bigram, or a phrase of bigrams that
+/// covers every unit (bigrams at offsets 0, 2, 4, … and the last one).
+pub fn unit_query(uni: Field, bi: Field, text: &str) -> Option<Box<dyn Query>> {
+    let us = units(text);
+    match us.as_slice() {
+        [] => None,
+        [only] => only.is_searchable().then(|| {
+            let term = Term::from_field_text(uni, only.text);
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+        }),
+        [a, b] => {
+            let term = Term::from_field_text(bi, &bigram(a, b));
+            Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+        }
+        _ => {
+            let last = us.len() - 2;
+            let terms = (0..=last)
+                .filter(|&i| i % 2 == 0 || i == last)
+                .map(|i| (i, Term::from_field_text(bi, &bigram(&us[i], &us[i + 1]))))
+                .collect();
+            Some(Box::new(PhraseQuery::new_with_offset(terms)))
+        }
+    }
+}
+
+fn one_or_boolean(mut parts: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if parts.len() == 1 && parts[0].0 != Occur::MustNot {
+        parts.pop().expect("one part").1
+    } else {
+        Box::new(BooleanQuery::new(parts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_characters_merge() {
+        let words: Vec<String> = ["巴", "以", "冲突", "在"].map(String::from).to_vec();
+        assert_eq!(merge_single_characters(&words), ["巴以", "冲突", "在"]);
+    }
+}

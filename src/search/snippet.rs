@@ -1,0 +1,266 @@
+//! Snippets: sentence-cut windows of the original text with every match highlighted.
+
+use std::ops::Range;
+
+use crate::analysis::{Normalized, units};
+
+/// A piece of a post's text with highlighted matches.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snippet {
+    /// The original text of the fragment; `…` marks where it was cut inside a sentence.
+    pub text: String,
+    /// Byte ranges of `text` to highlight, in order, not overlapping.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// How snippets are cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnippetOptions {
+    /// Longest fragment, in characters.
+    pub max_chars: usize,
+    /// Most fragments a hit.
+    pub max_fragments: usize,
+}
+
+impl Default for SnippetOptions {
+    fn default() -> SnippetOptions {
+        SnippetOptions {
+            max_chars: 90,
+            max_fragments: 3,
+        }
+    }
+}
+
+/// Sentence-ending punctuation.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n')
+}
+
+/// Byte ranges of `text` where any of `needles` (normalised strings) occurs, matched on units
+/// exactly as the index matches them; overlapping and touching matches are merged.
+pub fn find_matches(text: &str, needles: &[String]) -> Vec<Range<usize>> {
+    let normalized = Normalized::new(text);
+    let doc = units(normalized.as_str());
+    let needle_units: Vec<Vec<String>> = needles
+        .iter()
+        .map(|n| {
+            units(n)
+                .into_iter()
+                .map(|u| u.text.to_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|u: &Vec<String>| !u.is_empty())
+        .collect();
+    let mut found: Vec<Range<usize>> = Vec::new();
+    for start in 0..doc.len() {
+        for needle in &needle_units {
+            let end = start + needle.len();
+            if end <= doc.len() && doc[start..end].iter().zip(needle).all(|(u, n)| u.text == n) {
+                found.push(
+                    normalized.original_range(doc[start].chars.start..doc[end - 1].chars.end),
+                );
+            }
+        }
+    }
+    merge(found)
+}
+
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// Cuts up to `max_fragments` fragments from `text` around `matches` (from [`find_matches`]).
+/// With no matches, the opening of the text.
+pub fn snippets(text: &str, matches: &[Range<usize>], options: SnippetOptions) -> Vec<Snippet> {
+    let sentences = sentences(text);
+    if matches.is_empty() {
+        return sentences
+            .first()
+            .map(|s| vec![fragment(text, s.clone(), &[], options.max_chars)])
+            .unwrap_or_default();
+    }
+    // Rank sentences by how many matches they hold; keep the best, in text order.
+    let mut ranked: Vec<(usize, usize)> = sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                i,
+                matches
+                    .iter()
+                    .filter(|m| m.start >= s.start && m.start < s.end)
+                    .count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(options.max_fragments.max(1));
+    ranked.sort();
+    ranked
+        .into_iter()
+        .map(|(i, _)| fragment(text, sentences[i].clone(), matches, options.max_chars))
+        .collect()
+}
+
+/// Byte ranges of the sentences of `text`, punctuation included, white space trimmed.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if ends_sentence(c) {
+            push_trimmed(text, start..i + c.len_utf8(), &mut out);
+            start = i + c.len_utf8();
+        }
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[range.clone()];
+    let start = range.start + (s.len() - s.trim_start().len());
+    let end = range.end - (s.len() - s.trim_end().len());
+    if start < end && !text[start..end].trim_end_matches('\n').is_empty() {
+        let end = start + text[start..end].trim_end_matches('\n').len();
+        out.push(start..end);
+    }
+}
+
+/// One fragment: the sentence, or a `max_chars` window of it around its first match.
+fn fragment(
+    text: &str,
+    sentence: Range<usize>,
+    matches: &[Range<usize>],
+    max_chars: usize,
+) -> Snippet {
+    let inside: Vec<&Range<usize>> = matches
+        .iter()
+        .filter(|m| m.start >= sentence.start && m.start < sentence.end)
+        .collect();
+    let chars: Vec<usize> = text[sentence.clone()]
+        .char_indices()
+        .map(|(i, _)| sentence.start + i)
+        .chain([sentence.end])
+        .collect();
+    let count = chars.len() - 1;
+    let (mut first, mut last) = (0, count);
+    if count > max_chars {
+        // Start a quarter window before the first match, then fill the window.
+        let anchor = inside
+            .first()
+            .map_or(0, |m| chars.partition_point(|&b| b < m.start));
+        first = anchor.saturating_sub(max_chars / 4).min(count - max_chars);
+        last = first + max_chars;
+    }
+    let (start, end) = (chars[first], chars[last]);
+    let mut snippet = Snippet::default();
+    if first > 0 {
+        snippet.text.push('…');
+    }
+    let base = snippet.text.len();
+    snippet.text.push_str(&text[start..end]);
+    if last < count {
+        snippet.text.push('…');
+    }
+    for m in inside {
+        let (from, to) = (m.start.max(start), m.end.min(end));
+        if from < to {
+            snippet
+                .highlights
+                .push(from - start + base..to - start + base);
+        }
+    }
+    snippet
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(snippet: &Snippet) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for h in &snippet.highlights {
+            out.push_str(&snippet.text[at..h.start]);
+            out.push('[');
+            out.push_str(&snippet.text[h.clone()]);
+            out.push(']');
+            at = h.end;
+        }
+        out.push_str(&snippet.text[at..]);
+        out
+    }
+
+    fn cut(text: &str, needles: &[&str], max_chars: usize) -> Vec<String> {
+        let needles: Vec<String> = needles.iter().map(|n| n.to_string()).collect();
+        let matches = find_matches(text, &needles);
+        let options = SnippetOptions {
+            max_chars,
+            max_fragments: 3,
+        };
+        snippets(text, &matches, options)
+            .iter()
+            .map(marked)
+            .collect()
+    }
+
+    #[test]
+    fn table() {
+        let table: &[(&str, &[&str], usize, &[&str])] = &[
+            // whole phrases, touching matches merged
+            (
+                "推动新能源汽车出口。其他句子。",
+                &["新能源汽车", "出口"],
+                90,
+                &["推动[新能源汽车出口]。"],
+            ),
+            // highlights land on the original, full-width and traditional text
+            (
+                "今年ＧＤＰ增長５%。",
+                &["gdp", "增长"],
+                90,
+                &["今年[ＧＤＰ增長]５%。"],
+            ),
+            // whole words only
+            ("He said AI芯片。", &["ai"], 90, &["He said [AI]芯片。"]),
+            // several fragments, in text order, sentences without matches left out
+            (
+                "甲有数字化。乙无。丙也有数字化！",
+                &["数字化"],
+                90,
+                &["甲有[数字化]。", "丙也有[数字化]！"],
+            ),
+            // long sentences are cut by characters around the match
+            (
+                "一二三四五六七八九十数字化一二三四五六七八九十。",
+                &["数字化"],
+                8,
+                &["…九十[数字化]一二三…"],
+            ),
+            // no match: the opening sentence
+            ("第一句。第二句。", &["无"], 90, &["第一句。"]),
+        ];
+        for (text, needles, max, expected) in table {
+            assert_eq!(cut(text, needles, *max), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_occurrence_is_highlighted() {
+        let out = cut(
+            "数字化转型，数字化不是目的，数字化是手段。",
+            &["数字化"],
+            90,
+        );
+        assert_eq!(out, ["[数字化]转型，[数字化]不是目的，[数字化]是手段。"]);
+    }
+}
