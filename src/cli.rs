@@ -1,5 +1,6 @@
 //! The command line as typed (clap), and its translation into library requests.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -49,9 +50,11 @@ pub struct IndexArgs {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// The query: words (all must occur), "exact phrase", a OR b, -excluded, title:word, body:word.
-    /// Put `--` before a query that starts with `-`.
-    #[arg(required = true, num_args = 1..)]
+    #[arg(num_args = 0..)]
     pub query: Vec<String>,
+    /// Exclusions typed as their own arguments (`-广告`), set aside before clap sees them.
+    #[arg(skip)]
+    pub excluded: Vec<String>,
     /// Hits to show.
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
@@ -115,7 +118,13 @@ impl QueryArgs {
                 }),
         };
         Ok(SearchRequest {
-            query: self.query.join(" "),
+            query: self
+                .query
+                .iter()
+                .chain(&self.excluded)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
             limit: self.limit,
             offset: self.offset,
             categories: self.category.clone(),
@@ -130,5 +139,61 @@ impl QueryArgs {
             show_reprints: self.all,
             ..SearchRequest::default()
         })
+    }
+}
+
+/// Parses the command line. Query arguments such as `-广告` (a `-` before anything but an ASCII
+/// letter or another `-`) cannot be options, so they are taken out of clap's way and added back
+/// to the query as exclusions.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Cli {
+    let mut kept = Vec::new();
+    let mut excluded = Vec::new();
+    let mut in_query = false;
+    let mut after_separator = false;
+    for arg in args {
+        let text = arg.to_string_lossy();
+        if in_query && !after_separator && is_exclusion(&text) {
+            excluded.push(text.into_owned());
+            continue;
+        }
+        in_query |= kept.len() > 0 && text == "query";
+        after_separator |= in_query && text == "--";
+        kept.push(arg);
+    }
+    let mut cli = Cli::parse_from(kept);
+    if let Command::Query(args) = &mut cli.command {
+        args.excluded = excluded;
+    }
+    cli
+}
+
+fn is_exclusion(arg: &str) -> bool {
+    let mut chars = arg.chars();
+    chars.next() == Some('-')
+        && chars
+            .next()
+            .is_some_and(|c| c != '-' && !c.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query_of(args: &[&str]) -> String {
+        let cli = parse(args.iter().map(OsString::from));
+        match cli.command {
+            Command::Query(q) => q.to_request().unwrap().query,
+            Command::Index(_) => panic!("not a query"),
+        }
+    }
+
+    #[test]
+    fn exclusions_are_not_options() {
+        assert_eq!(
+            query_of(&["ns", "query", "数字化", "-数字经济", "-n", "3"]),
+            "数字化 -数字经济"
+        );
+        assert_eq!(query_of(&["ns", "query", "-广告"]), "-广告");
+        assert_eq!(query_of(&["ns", "query", "--", "-ai", "经济"]), "-ai 经济");
     }
 }

@@ -6,7 +6,6 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use cli::{Cli, Command, IndexArgs, QueryArgs};
@@ -19,7 +18,7 @@ const NOTHING: u8 = 1;
 const FAILED: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse(std::env::args_os());
     let result = match &cli.command {
         Command::Index(args) => index(&cli, args),
         Command::Query(args) => query(&cli, args),

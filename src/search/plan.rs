@@ -137,7 +137,9 @@ impl Planner<'_> {
                 }
             }
         }
-        let (required, literal) = if clause.exact || pieces.len() <= 1 {
+        // An exclusion removes posts that contain it literally: `-数字经济` should not also remove
+        // every post that mentions 数字 and 经济 apart.
+        let (required, literal) = if clause.exact || excluded || pieces.len() <= 1 {
             (vec![whole], None)
         } else {
             (pieces, Some(whole))

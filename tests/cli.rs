@@ -1,0 +1,344 @@
+//! The binary end to end: indexing, incremental updates, every query option, JSON, exit codes.
+
+mod common;
+
+use common::{TestEnv, file_name, stderr, stdout};
+
+const SEED: &str = "000_400fb01442defe90.txt";
+const SHUZI: &str = "2024-03-15-shuzi-jingji.html";
+const REPRINT: &str = "2024-03-16-shuzi-jingji-zhuanzai.html";
+const FANTI: &str = "2024-01-20-fanti.txt";
+const GBK: &str = "2023-09-28-zhihui-nongye-gbk.txt";
+const TAN: &str = "2023-11-08-tanzhonghe.txt";
+const CAR: &str = "2024-06-02-xinnengyuan-chukou.md";
+const C919: &str = "2024-02-10-c919.md";
+
+fn indexed() -> TestEnv {
+    let env = TestEnv::with_fixtures();
+    let out = env.run_ok(&["index", "posts"], 0);
+    assert!(stdout(&out).contains("8 added"), "{}", stdout(&out));
+    env
+}
+
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names
+}
+
+#[test]
+fn finds_every_post_containing_the_query_in_any_script_or_encoding() {
+    let env = indexed();
+    let results = env.query(&["数字化", "--all"]);
+    let names = sorted(results.hits.iter().map(|h| file_name(&h.path)).collect());
+    assert_eq!(
+        names,
+        sorted(
+            [SEED, FANTI, GBK, TAN, SHUZI, REPRINT]
+                .map(String::from)
+                .to_vec()
+        )
+    );
+    assert_eq!(results.total, 6);
+    for hit in &results.hits {
+        for snippet in &hit.snippets {
+            for marked in snippet.marked() {
+                assert!(marked == "数字化" || marked == "數字化", "{marked}");
+            }
+        }
+    }
+}
+
+#[test]
+fn highlights_land_on_the_original_characters() {
+    let env = indexed();
+    let hit = env
+        .query(&["数字化转型"])
+        .hits
+        .into_iter()
+        .find(|h| file_name(&h.path) == FANTI)
+        .unwrap();
+    let title: Vec<char> = hit.title.chars().collect();
+    let [a, b] = hit.title_highlights[0];
+    assert_eq!(title[a..b].iter().collect::<String>(), "數字化轉型");
+}
+
+#[test]
+fn full_width_and_whole_words() {
+    let env = indexed();
+    assert!(
+        env.names(&["5G"]).contains(&FANTI.to_owned()),
+        "５Ｇ in the traditional post"
+    );
+    assert_eq!(
+        sorted(env.names(&["ai"])),
+        sorted(vec![FANTI.into(), C919.into(), SEED.into()])
+    );
+    env.write(
+        "posts/english.md",
+        "---\ntitle: Quotes\n---\nHe said the plan was fine.\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert!(
+        !env.names(&["AI"]).contains(&"english.md".to_owned()),
+        "AI must not match said"
+    );
+    assert_eq!(env.names(&["said"]), ["english.md"]);
+}
+
+#[test]
+fn front_matter_and_body_quirks() {
+    let env = indexed();
+    let car = env.query(&["新能源汽车", "出口"]);
+    let hit = &car.hits[0];
+    assert_eq!(file_name(&hit.path), CAR);
+    assert_eq!(hit.categories, ["caijing", "qiche"]);
+    assert_eq!(hit.tags, ["新能源汽车", "外贸"]);
+    assert_eq!(hit.date.as_deref(), Some("2024-06-02T00:00:00+08:00"));
+    assert_eq!(
+        hit.url.as_deref(),
+        Some("https://example.com/news/2024/06/02/xinnengyuan-chukou.html")
+    );
+    // Navigation footers are not text; text after a stray `---` is.
+    assert_eq!(env.query(&["返回首页"]).total, 0);
+    assert_eq!(env.names(&["零碳工厂"]), [TAN]);
+    let shuzi = env.query(&["东数西算", "--all", "--sort", "date"]);
+    assert_eq!(shuzi.hits[1].source.as_deref(), Some("新华财经"));
+    assert_eq!(
+        shuzi.hits[1].date.as_deref(),
+        Some("2024-03-15T10:30:00+08:00")
+    );
+}
+
+#[test]
+fn json_hits_and_facets_over_all_matches() {
+    let env = indexed();
+    let results = env.query(&["数字化", "--limit", "1", "--all"]);
+    assert_eq!(results.hits.len(), 1);
+    assert_eq!(results.total, 6);
+    assert_eq!(results.query, "数字化");
+    let categories: u64 = results.facets.category.iter().map(|c| c.count).sum();
+    assert_eq!(categories, 6, "facets count every match, not the page");
+    let years: Vec<(&str, u64)> = results
+        .facets
+        .year
+        .iter()
+        .map(|c| (c.value.as_str(), c.count))
+        .collect();
+    assert_eq!(years, [("2022", 1), ("2023", 2), ("2024", 3)]);
+    assert!(
+        results
+            .facets
+            .month
+            .iter()
+            .any(|m| m.value == "2024-03" && m.count == 2)
+    );
+    assert!(results.took_ms >= 0.0);
+}
+
+#[test]
+fn limit_offset_and_date_sort() {
+    let env = indexed();
+    let all = env.names(&["数字化", "--all", "--sort", "date"]);
+    assert_eq!(
+        all.first().map(String::as_str),
+        Some(REPRINT),
+        "newest first"
+    );
+    assert_eq!(all.last().map(String::as_str), Some(SEED), "oldest last");
+    let page = env.names(&[
+        "数字化",
+        "--all",
+        "--sort",
+        "date",
+        "--offset",
+        "2",
+        "--limit",
+        "2",
+    ]);
+    assert_eq!(page, all[2..4]);
+}
+
+#[test]
+fn filters() {
+    let env = indexed();
+    assert_eq!(env.names(&["数字化", "--category", "keji"]), [FANTI]);
+    assert_eq!(env.names(&["数字化", "--tag", "乡村振兴"]), [GBK]);
+    assert_eq!(
+        sorted(env.names(&["数字化", "--category", "keji", "--category", "nongye"])),
+        [GBK, FANTI]
+    );
+    assert_eq!(
+        sorted(env.names(&["数字化", "--from", "2024-01", "--to", "2024-01-31"])),
+        [FANTI]
+    );
+    assert_eq!(
+        sorted(env.names(&["数字化", "--all", "--from", "2024"])),
+        [FANTI, SHUZI, REPRINT]
+    );
+    assert_eq!(env.names(&["数字化", "--to", "2022"]), [SEED]);
+}
+
+#[test]
+fn query_language() {
+    let env = indexed();
+    // Exact phrase vs words anywhere.
+    assert_eq!(env.names(&["\"数字化农机\""]), [GBK]);
+    assert_eq!(env.query(&["\"数字化平安\""]).total, 0);
+    // OR, exclusion, title scope.
+    assert_eq!(sorted(env.names(&["碳中和 OR 乡村振兴"])), [GBK, TAN]);
+    assert_eq!(
+        sorted(env.names(&["数字化", "-数字经济", "--all"])),
+        [GBK, TAN]
+    );
+    assert_eq!(env.names(&["title:数字化"]).len(), 2);
+    assert!(
+        !env.names(&["title:数字化", "--all"])
+            .contains(&SEED.to_owned())
+    );
+    // Traditional and simplified find each other, in both directions.
+    assert_eq!(env.names(&["傳統製造業"]), [FANTI]);
+    assert_eq!(env.names(&["乡村振興"]), [GBK]);
+}
+
+#[test]
+fn literal_matches_rank_first() {
+    let env = indexed();
+    // Both words occur in several posts; only one has them side by side.
+    let results = env.query(&["数字化能源"]);
+    assert_eq!(file_name(&results.hits[0].path), TAN);
+    assert!(results.hits[0].score > 1000.0);
+}
+
+#[test]
+fn reprints_collapse_into_one_hit() {
+    let env = indexed();
+    let results = env.query(&["东数西算"]);
+    assert_eq!(results.total, 2);
+    assert_eq!(results.hits.len(), 1);
+    assert_eq!(results.hits[0].reprints.len(), 1);
+    assert_eq!(env.query(&["东数西算", "--all"]).hits.len(), 2);
+}
+
+#[test]
+fn incremental_reindex_processes_only_changes() {
+    let env = indexed();
+    let again = env.run_ok(&["index", "posts"], 0);
+    assert!(
+        stdout(&again).contains("0 added, 0 updated, 0 removed, 8 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+
+    env.write(
+        "posts/new.md",
+        "---\ntitle: 新增稿件\n---\n冰雪经济持续升温。\n",
+    );
+    std::fs::remove_file(env.path(&format!("posts/{C919}"))).unwrap();
+    let tan = env.path(&format!("posts/{TAN}"));
+    let text = std::fs::read_to_string(&tan)
+        .unwrap()
+        .replace("零碳工厂", "绿色工厂");
+    std::fs::write(&tan, text).unwrap();
+    let out = env.run_ok(&["index", "posts"], 0);
+    assert!(
+        stdout(&out).contains("1 added, 1 updated, 1 removed, 6 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("8 posts in the index"));
+    assert_eq!(env.names(&["冰雪经济"]), ["new.md"]);
+    assert_eq!(env.query(&["C919"]).total, 0);
+    assert_eq!(env.query(&["\"零碳工厂\""]).total, 0);
+    assert_eq!(env.names(&["绿色工厂"]), [TAN]);
+    // Each post once.
+    assert_eq!(env.query(&["碳中和", "--all"]).total, 1);
+
+    let rebuilt = env.run_ok(&["index", "posts", "--rebuild"], 0);
+    assert!(stdout(&rebuilt).contains("8 added"), "{}", stdout(&rebuilt));
+}
+
+#[test]
+fn bad_files_are_reported_and_the_rest_indexed() {
+    let env = TestEnv::with_fixtures();
+    env.write("posts/broken.txt", "---\ntitle: [unclosed\n---\n正文\n");
+    env.write("posts/notes.txt", "no front matter here");
+    let out = env.run_ok(&["index", "posts"], 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("broken.txt") && err.contains("invalid YAML"),
+        "{err}"
+    );
+    assert!(
+        err.contains("notes.txt") && err.contains("no front matter"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("8 added") && stdout(&out).contains("2 skipped"));
+}
+
+#[test]
+fn exit_codes_and_one_line_errors() {
+    let env = indexed();
+    env.run_ok(&["query", "数字化"], 0);
+    env.run_ok(&["query", "不存在的词语组合"], 1);
+    for (args, needle) in [
+        (&["query", "\"高质量"][..], "unbalanced quote"),
+        (&["query", "author:张三"][..], "unknown field"),
+        (
+            &["query", "数字化", "--from", "March"][..],
+            "--from \"March\"",
+        ),
+        (
+            &["query", "数字化", "--from", "2024-05", "--to", "2024-03"][..],
+            "is not before --to",
+        ),
+        (
+            &["query", "数字化", "--index", "nowhere"][..],
+            "newssearch index",
+        ),
+        (&["index", "missing-folder"][..], "missing-folder"),
+    ] {
+        let out = env.run_ok(args, 2);
+        let err = stderr(&out);
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn index_location_from_option_and_environment() {
+    let env = TestEnv::with_fixtures();
+    env.run_ok(&["index", "posts", "--index", "elsewhere"], 0);
+    assert!(env.path("elsewhere/newssearch.json").exists());
+    assert!(!env.path(".newssearch").exists());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_newssearch"))
+        .args(["query", "碳中和"])
+        .current_dir(env.dir.path())
+        .env("NEWSSEARCH_INDEX", "elsewhere")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn indexing_the_current_folder_skips_the_index_itself() {
+    let env = TestEnv::with_fixtures();
+    env.run_ok(&["index"], 0);
+    let again = env.run_ok(&["index"], 0);
+    assert!(
+        stdout(&again).contains("0 added, 0 updated, 0 removed, 8 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+}
+
+#[test]
+fn terminal_output_without_colour_when_piped() {
+    let env = indexed();
+    let out = stdout(&env.run_ok(&["query", "碳中和"], 0));
+    assert!(out.starts_with("1 posts match \"碳中和\""), "{out}");
+    assert!(out.contains("多地加快推进碳中和试点") && out.contains("2023-11-08 19:00"));
+    assert!(
+        !out.contains('\u{1b}'),
+        "no escape codes when not a terminal"
+    );
+}
