@@ -156,7 +156,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Cli {
             excluded.push(text.into_owned());
             continue;
         }
-        in_query |= kept.len() > 0 && text == "query";
+        in_query |= !kept.is_empty() && text == "query";
         after_separator |= in_query && text == "--";
         kept.push(arg);
     }

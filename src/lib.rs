@@ -1,4 +1,34 @@
 //! newssearch: Chinese full-text search over folders of news posts.
+//!
+//! Posts are files with YAML front matter (`title`, `date`, `categories`, `tags`) and an HTML or
+//! Markdown body. A search finds **every** post whose title or text contains the query after
+//! normalisation (full/half width, letter case, traditional/simplified), whatever the word
+//! segmenter made of it: matching runs on characters, jieba words only rank.
+//!
+//! ```
+//! use newssearch::{NewsIndex, Post, SearchRequest};
+//!
+//! # fn main() -> newssearch::Result<()> {
+//! let index = NewsIndex::create_in_ram()?;
+//! let carbon = Post::parse("---\ntitle: 多地推进碳中和试点\ndate: 2023-11-08\n---\n<p>实现碳中和需要技术创新。</p>")
+//!     .expect("a valid post");
+//! let other = Post::parse("---\ntitle: 秋收\n---\n<p>各地秋粮收获过半。</p>").expect("a valid post");
+//! index.add_posts([("carbon.md", carbon), ("harvest.md", other)])?;
+//!
+//! // jieba cuts 碳中和 as 碳中/和; the post is found all the same.
+//! let results = index.search(&SearchRequest::new("碳中和"))?;
+//! assert_eq!(results.total, 1);
+//! let hit = &results.hits[0];
+//! assert_eq!(hit.path, "carbon.md");
+//! assert_eq!(&hit.title[hit.title_highlights[0].clone()], "碳中和");
+//! assert_eq!(hit.date.unwrap().to_rfc3339(), "2023-11-08T00:00:00+08:00");
+//! # Ok(()) }
+//! ```
+//!
+//! The stages, each a module: [`Post`] parsing (front matter, HTML → text, encodings),
+//! [`analysis`] (normalisation, units, jieba), the index ([`NewsIndex`], incremental updates of
+//! a folder with [`NewsIndex::index_folder`]), search ([`SearchRequest`] → [`SearchResults`]
+//! with hits, [`Snippet`]s and [`Facets`]) and [`output`] (the JSON wire format, terminal text).
 
 pub mod analysis;
 mod error;

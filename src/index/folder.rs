@@ -181,7 +181,7 @@ impl NewsIndex {
                     continue;
                 };
                 keys.ord_to_str(ord, &mut key)
-                    .map_err(|e| tantivy::TantivyError::from(e))?;
+                    .map_err(tantivy::TantivyError::from)?;
                 let entry = files.entry(key.clone()).or_insert(Indexed {
                     mtime: mtimes.first(doc).unwrap_or_default(),
                     size: sizes.first(doc).unwrap_or_default(),

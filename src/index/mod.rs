@@ -27,7 +27,7 @@ const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 /// What newssearch records about an index beside tantivy's files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IndexMeta {
-    /// Schema version ([`schema::FORMAT_VERSION`]).
+    /// Schema version: an index of another version must be rebuilt.
     pub format: u32,
     /// Fingerprint of the user dictionary the words were segmented with, if any.
     pub dictionary: Option<String>,

@@ -1,0 +1,163 @@
+//! The whole shared corpus: queries that jieba cuts badly return exactly the posts a plain
+//! substring scan finds. Skipped (and says so) when `../shared/corpus/xwlb` is absent.
+
+mod common;
+#[path = "common/truth.rs"]
+mod truth;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use newssearch::{IndexOptions, NewsIndex, Post, SearchRequest};
+
+/// Queries that segmenters get wrong, and ordinary ones of every kind.
+const QUERIES: &[&str] = &[
+    // jieba cuts these differently in different contexts
+    "碳中和",
+    "人民银行",
+    "泽连斯基",
+    "巴以冲突",
+    "中国人民银行",
+    "碳达峰",
+    "新质生产力",
+    "以旧换新",
+    "中美关系",
+    "一带一路",
+    "两岸",
+    "俄乌冲突",
+    "加沙地带",
+    "内塔尼亚胡",
+    // common words, two characters, single characters
+    "数字化",
+    "高质量发展",
+    "乡村振兴",
+    "经济",
+    "创新",
+    "党",
+    "稳",
+    "粮",
+    // people, places, organisations, slogans
+    "习近平",
+    "李强",
+    "粤港澳大湾区",
+    "长江经济带",
+    "雄安新区",
+    "联合国",
+    "世界卫生组织",
+    "中国式现代化",
+    "共同富裕",
+    "杭州亚运会",
+    "神舟十七号",
+    "嫦娥六号",
+    "中非合作论坛",
+    // Latin letters and digits, mixed
+    "5G",
+    "C919",
+    "GDP",
+    "AI",
+    "APEC",
+    "G20",
+    "2023年",
+    "5G网络",
+    "CPI",
+    // traditional script and full width
+    "數字經濟",
+    "ＧＤＰ",
+    "５Ｇ",
+    "鄉村振興",
+];
+
+struct Corpus {
+    index: NewsIndex,
+    /// (path, canonical title, canonical body)
+    posts: Vec<(String, String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+fn load(folder: &Path) -> Corpus {
+    let dir = tempfile::tempdir().unwrap();
+    let index = NewsIndex::create(&dir.path().join("index")).unwrap();
+    let report = index
+        .index_folder(folder, &IndexOptions::default(), &mut |_| {})
+        .unwrap();
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    let mut posts = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        let post = Post::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
+        posts.push((
+            path.to_string_lossy().into_owned(),
+            truth::canonical(&post.title),
+            truth::canonical(&post.body),
+        ));
+    }
+    assert_eq!(posts.len() as u64, index.num_posts());
+    Corpus {
+        index,
+        posts,
+        _dir: dir,
+    }
+}
+
+impl Corpus {
+    fn truth(&self, query: &str) -> BTreeSet<String> {
+        let needle = truth::canonical(query);
+        self.posts
+            .iter()
+            .filter(|(_, title, body)| {
+                truth::contains(title, &needle) || truth::contains(body, &needle)
+            })
+            .map(|(path, _, _)| path.clone())
+            .collect()
+    }
+
+    fn search(&self, query: &str) -> Vec<String> {
+        let request = SearchRequest {
+            limit: self.posts.len(),
+            show_reprints: true,
+            ..SearchRequest::new(query)
+        };
+        let results = self.index.search(&request).unwrap();
+        assert_eq!(results.total, results.hits.len(), "{query}");
+        results.hits.into_iter().map(|h| h.path).collect()
+    }
+}
+
+#[test]
+fn every_post_containing_the_query_is_found() {
+    let Some(folder) = common::corpus() else {
+        return;
+    };
+    let corpus = load(&folder);
+    let mut failures = Vec::new();
+    for query in QUERIES {
+        let truth = corpus.truth(query);
+        // Quoted: exactly the posts that contain it.
+        let exact: BTreeSet<String> = corpus.search(&format!("\"{query}\"")).into_iter().collect();
+        if exact != truth {
+            failures.push(format!(
+                "\"{query}\": {} expected, {} found, missing {:?}, extra {:?}",
+                truth.len(),
+                exact.len(),
+                truth.difference(&exact).take(3).collect::<Vec<_>>(),
+                exact.difference(&truth).take(3).collect::<Vec<_>>()
+            ));
+        }
+        // Bare: every such post, and those posts first.
+        let bare = corpus.search(query);
+        let found: BTreeSet<&String> = bare.iter().collect();
+        let missing = truth.iter().filter(|p| !found.contains(p)).count();
+        let head = truth.len().min(10);
+        let wrong_head = bare[..head.min(bare.len())]
+            .iter()
+            .filter(|p| !truth.contains(*p))
+            .count();
+        if missing > 0 || wrong_head > 0 {
+            failures.push(format!(
+                "{query}: {missing} missing, {wrong_head} of the top {head} do not contain it"
+            ));
+        }
+        eprintln!("{query}: {} posts", truth.len());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
