@@ -69,7 +69,9 @@ pub enum Error {
         source: crate::analysis::DictError,
     },
     /// Any other failure inside tantivy.
-    #[error("index error: {0}")]
+    #[error(
+        "index error: {0} (if the index is damaged, rebuild it with `newssearch index --rebuild FOLDER`)"
+    )]
     Tantivy(#[from] tantivy::TantivyError),
 }
 

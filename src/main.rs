@@ -19,10 +19,22 @@ const FAILED: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = cli::parse(std::env::args_os());
-    let result = match &cli.command {
+    // A panic (a bug, or a damaged index file tantivy trips over) still ends in one clear line.
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| match &cli.command {
         Command::Index(args) => index(&cli, args),
         Command::Query(args) => query(&cli, args),
-    };
+    })
+    .unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown panic");
+        Err(anyhow::anyhow!(
+            "internal error ({message}); if the index is damaged, rebuild it with `newssearch index --rebuild FOLDER`"
+        ))
+    });
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) if is_broken_pipe(&error) => ExitCode::from(FOUND),
@@ -49,7 +61,10 @@ fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
         }
     };
     let bar = progress_bar(args.quiet);
-    let report = index.index_folder(&args.folder, &IndexOptions::default(), &mut |p| {
+    let options = IndexOptions {
+        batch_size: args.commit_every as usize,
+    };
+    let report = index.index_folder(&args.folder, &options, &mut |p| {
         bar.set_length(p.total as u64);
         bar.set_position(p.done as u64);
     })?;

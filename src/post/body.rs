@@ -45,6 +45,16 @@ const BLOCKS: &[&str] = &[
     "th",
 ];
 
+/// Elements without content or end tag.
+const VOID: &[&str] = &[
+    "br", "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "embed", "source",
+    "track",
+];
+
+/// Deeper nesting than this is flattened before parsing: building a DOM for pathological HTML
+/// (100,000 nested `<div>`s) takes html5ever minutes, and no news post nests this deep.
+const MAX_DEPTH: usize = 256;
+
 /// Elements whose content is not text.
 const SKIPPED: &[&str] = &["script", "style", "noscript", "template", "head", "title"];
 
@@ -64,6 +74,9 @@ pub fn extract(raw: &str) -> Body {
     }
     let mut rendered = String::with_capacity(kept.len() + kept.len() / 8);
     html::push_html(&mut rendered, Parser::new(&kept));
+    if too_deep(&rendered) {
+        rendered = flatten(&rendered);
+    }
     let mut source = None;
     let mut text = String::with_capacity(rendered.len());
     for paragraph in html_paragraphs(&rendered) {
@@ -77,6 +90,66 @@ pub fn extract(raw: &str) -> Body {
         text.push_str(&paragraph);
     }
     Body { text, url, source }
+}
+
+/// The name of the tag starting at `tag` (just after `<`), lower case, and whether it closes.
+fn tag_name(tag: &str) -> Option<(String, bool)> {
+    let (closing, rest) = match tag.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, tag),
+    };
+    let len = rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    let name = &rest[..len];
+    (name.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .then(|| (name.to_ascii_lowercase(), closing))
+}
+
+/// Whether elements nest deeper than [`MAX_DEPTH`] (estimated from the tags alone).
+fn too_deep(html: &str) -> bool {
+    let mut depth = 0usize;
+    for (i, _) in html.match_indices('<') {
+        let Some((name, closing)) = tag_name(&html[i + 1..]) else {
+            continue;
+        };
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !VOID.contains(&name.as_str()) {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The same HTML without nesting: block tags become `<br>`, other tags vanish, scripts and
+/// styles go with their content. Entities stay for the parser to decode.
+fn flatten(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        match tag_name(after) {
+            Some((name, false)) if SKIPPED.contains(&name.as_str()) => {
+                let end = format!("</{name}");
+                rest = after.find(&end).map_or("", |e| &after[e..]);
+                continue;
+            }
+            Some((name, _)) if BLOCKS.contains(&name.as_str()) => out.push_str("<br>"),
+            _ => {}
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `<https://…>` alone on a line.
@@ -217,6 +290,25 @@ mod tests {
             "{}",
             body.text
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_quickly() {
+        let html = format!(
+            "{}深层文本{}<p>下一段&amp;</p><script>x</script>",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        let started = std::time::Instant::now();
+        let body = extract(&html);
+        assert_eq!(body.text, "深层文本\n下一段&");
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn unterminated_tags_keep_their_text() {
+        let body = extract("<p>未闭合标签<b>加粗<i>斜体<div>块");
+        assert_eq!(body.text, "未闭合标签加粗斜体\n块");
     }
 
     #[test]

@@ -1,0 +1,106 @@
+//! Property tests: arbitrary input never panics, and the index agrees with a brute-force scan.
+
+#[path = "common/truth.rs"]
+mod truth;
+
+use newssearch::analysis::{BigramTokenizer, UnigramTokenizer};
+use newssearch::{Error, NewsIndex, Post, SearchRequest, parse_query};
+use proptest::prelude::*;
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+/// Text from a small alphabet, so that matches are frequent: Han (simplified and traditional),
+/// Latin in both widths and cases, digits, spaces, punctuation.
+fn mixed_text(max: usize) -> impl Strategy<Value = String> {
+    let alphabet: Vec<char> = "数字经濟济化中国ＡＩai Ai5５G。，、-“”  \n"
+        .chars()
+        .collect();
+    proptest::collection::vec(proptest::sample::select(alphabet), 0..max)
+        .prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_parse_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+        let _ = Post::from_bytes(&bytes);
+        let mut framed = b"---\ntitle: x\n---\n".to_vec();
+        framed.extend_from_slice(&bytes);
+        let _ = Post::from_bytes(&framed);
+    }
+
+    #[test]
+    fn any_text_parses_or_fails_cleanly(text in ".{0,400}", yaml in ".{0,100}") {
+        let _ = Post::parse(&text);
+        let _ = Post::parse(&format!("---\n{yaml}\n---\n{text}"));
+    }
+
+    #[test]
+    fn any_query_parses_or_fails_cleanly(query in ".{0,200}") {
+        let _ = parse_query(&query);
+    }
+
+    #[test]
+    fn token_offsets_are_char_boundaries_of_the_original(text in ".{0,200}") {
+        for tokens in [collect(&mut UnigramTokenizer, &text), collect(&mut BigramTokenizer, &text)] {
+            for (from, to) in tokens {
+                prop_assert!(text.is_char_boundary(from) && text.is_char_boundary(to) && from <= to);
+            }
+        }
+    }
+}
+
+fn collect<T: Tokenizer>(tokenizer: &mut T, text: &str) -> Vec<(usize, usize)> {
+    let mut stream = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push((stream.token().offset_from, stream.token().offset_to));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Whether a post matches a quoted query is exactly whether its text contains the query.
+    #[test]
+    fn index_agrees_with_substring_scan(
+        bodies in proptest::collection::vec(mixed_text(40), 1..6),
+        query in mixed_text(6),
+    ) {
+        let index = NewsIndex::create_in_ram().unwrap();
+        let posts = bodies.iter().enumerate().map(|(i, body)| {
+            (format!("{i}"), Post { title: "标题".into(), body: body.clone(), ..Post::default() })
+        });
+        index.add_posts(posts).unwrap();
+        let quoted = format!("\"{}\"", query.replace('"', ""));
+        let request = SearchRequest { limit: 10, show_reprints: true, ..SearchRequest::new(quoted.clone()) };
+        match index.search(&request) {
+            Ok(results) => {
+                let mut found: Vec<usize> = results.hits.iter().map(|h| h.path.parse().unwrap()).collect();
+                found.sort();
+                let needle = truth::canonical(&query);
+                let expected: Vec<usize> = bodies
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, body)| truth::contains(&truth::canonical(body), &needle))
+                    .map(|(i, _)| i)
+                    .collect();
+                prop_assert_eq!(found, expected, "query {:?} bodies {:?}", quoted, bodies);
+            }
+            Err(Error::Query { .. }) => {} // nothing searchable in it: a clear error
+            Err(other) => prop_assert!(false, "{other}"),
+        }
+    }
+
+    #[test]
+    fn any_query_searches_or_fails_cleanly(query in ".{0,60}") {
+        let index = NewsIndex::create_in_ram().unwrap();
+        let post = Post { title: "数字化".into(), body: "数字化转型".into(), ..Post::default() };
+        index.add_posts([("a", post)]).unwrap();
+        match index.search(&SearchRequest::new(query)) {
+            Ok(_) | Err(Error::Query { .. }) => {}
+            Err(other) => prop_assert!(false, "{other}"),
+        }
+    }
+}
