@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(error) if is_broken_pipe(&error) => ExitCode::from(FOUND),
         Err(error) => {
-            eprintln!("newssearch: {error:#}");
+            eprintln!("newssearch: {error}");
             ExitCode::from(FAILED)
         }
     }

@@ -14,8 +14,11 @@ mod units;
 
 pub use normalize::{Normalized, normalize};
 pub use segmenter::{DictError, Segmenter};
-pub use simhash::{distance, simhash};
-pub use tokenizers::{BigramTokenizer, Run, Tokens, UnigramTokenizer, WordTokenizer, runs};
+pub use simhash::{distance, simhash, simhash_normalized};
+pub use tokenizers::{
+    Analyzed, BigramTokenizer, END, Run, Tokens, UnigramTokenizer, WordTokenizer, analyze,
+    bigram_tokens, runs, unigram_tokens, word_tokens,
+};
 pub use units::{Unit, UnitKind, bigram, is_han, units};
 
 use std::sync::Arc;

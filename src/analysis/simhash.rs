@@ -13,7 +13,12 @@ const SHINGLE: usize = 4;
 /// Two reprints of one story (another title, source line or footer) differ in a few bits; two
 /// different stories differ in about 32.
 pub fn simhash(text: &str) -> u64 {
-    let han: Vec<char> = normalize(text).chars().filter(|&c| is_han(c)).collect();
+    simhash_normalized(&normalize(text))
+}
+
+/// [`simhash`] of text that is already normalised.
+pub fn simhash_normalized(normalized: &str) -> u64 {
+    let han: Vec<char> = normalized.chars().filter(|&c| is_han(c)).collect();
     if han.len() < SHINGLE {
         return 0;
     }

@@ -6,15 +6,16 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::normalize::Normalized;
 use super::segmenter::Segmenter;
+use super::simhash::simhash_normalized;
 use super::units::{Unit, UnitKind, bigram, units};
 
-/// Emits every Han character and every Latin/digit word, normalised: the terms a one-unit query
-/// matches.
+/// Emits every Latin/digit word, normalised: the terms a one-word query matches.
 #[derive(Debug, Clone, Default)]
 pub struct UnigramTokenizer;
 
 /// Emits every pair of adjacent units at the position of the first: a query of `n` units is a
-/// phrase of its bigrams, which matches exactly the posts that contain it.
+/// phrase of its bigrams, which matches exactly the posts that contain it; a single Han
+/// character is the range of bigrams that start with it.
 #[derive(Debug, Clone, Default)]
 pub struct BigramTokenizer;
 
@@ -76,25 +77,113 @@ fn token(
     }
 }
 
+/// Marks the end of a text in the bigram field: the last unit pairs with it, so every unit of
+/// a text starts some bigram and a one-character query is a prefix range over bigrams.
+pub const END: &str = "\u{1}";
+
+/// The unigram tokens: Latin/digit words (a Han character is found through its bigrams).
+pub fn unigram_tokens(normalized: &Normalized, units: &[Unit<'_>]) -> Vec<Token> {
+    units
+        .iter()
+        .enumerate()
+        .filter(|(_, unit)| unit.kind == UnitKind::Word)
+        .map(|(position, unit)| {
+            token(
+                normalized,
+                unit.chars.clone(),
+                unit.text.to_owned(),
+                position,
+            )
+        })
+        .collect()
+}
+
+/// The bigram tokens: every adjacent pair of units, and the last unit with [`END`].
+pub fn bigram_tokens(normalized: &Normalized, units: &[Unit<'_>]) -> Vec<Token> {
+    let mut tokens: Vec<Token> = units
+        .windows(2)
+        .enumerate()
+        .map(|(position, pair)| {
+            let chars = pair[0].chars.start..pair[1].chars.end;
+            token(normalized, chars, bigram(&pair[0], &pair[1]), position)
+        })
+        .collect();
+    if let Some(last) = units.last() {
+        let text = format!("{}{END}", last.text);
+        tokens.push(token(normalized, last.chars.clone(), text, units.len() - 1));
+    }
+    tokens
+}
+
+/// The word tokens: jieba search-mode words of Han runs, and Latin/digit words.
+pub fn word_tokens(
+    normalized: &Normalized,
+    units: &[Unit<'_>],
+    segmenter: &Segmenter,
+) -> Vec<Token> {
+    let text = normalized.as_str();
+    let mut tokens = Vec::new();
+    for run in runs(units) {
+        match run {
+            Run::Word(unit) => {
+                let position = tokens.len();
+                tokens.push(token(
+                    normalized,
+                    unit.chars.clone(),
+                    unit.text.to_owned(),
+                    position,
+                ));
+            }
+            Run::Han { bytes, chars } => {
+                let run_text = &text[bytes];
+                let starts: Vec<usize> = run_text
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([run_text.len()])
+                    .collect();
+                for word in segmenter.cut_for_search(run_text) {
+                    let position = tokens.len();
+                    let word_text = run_text[starts[word.start]..starts[word.end]].to_owned();
+                    let word_chars = chars.start + word.start..chars.start + word.end;
+                    tokens.push(token(normalized, word_chars, word_text, position));
+                }
+            }
+        }
+    }
+    tokens
+}
+
+/// A text analysed once for every field: normalised, cut into units, words and bigrams.
+#[derive(Debug, Clone, Default)]
+pub struct Analyzed {
+    /// Unigram tokens ([`unigram_tokens`]).
+    pub unigrams: Vec<Token>,
+    /// Bigram tokens ([`bigram_tokens`]).
+    pub bigrams: Vec<Token>,
+    /// Word tokens ([`word_tokens`]).
+    pub words: Vec<Token>,
+    /// SimHash of the normalised text.
+    pub simhash: u64,
+}
+
+/// Analyses `text` for all three fields with a single normalisation.
+pub fn analyze(text: &str, segmenter: &Segmenter) -> Analyzed {
+    let normalized = Normalized::new(text);
+    let units = units(normalized.as_str());
+    Analyzed {
+        unigrams: unigram_tokens(&normalized, &units),
+        bigrams: bigram_tokens(&normalized, &units),
+        words: word_tokens(&normalized, &units, segmenter),
+        simhash: simhash_normalized(normalized.as_str()),
+    }
+}
+
 impl Tokenizer for UnigramTokenizer {
     type TokenStream<'a> = Tokens;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
         let normalized = Normalized::new(text);
-        let tokens = units(normalized.as_str())
-            .into_iter()
-            .enumerate()
-            .filter(|(_, unit)| unit.is_searchable())
-            .map(|(position, unit)| {
-                token(
-                    &normalized,
-                    unit.chars.clone(),
-                    unit.text.to_owned(),
-                    position,
-                )
-            })
-            .collect::<Vec<_>>();
-        tokens.into()
+        unigram_tokens(&normalized, &units(normalized.as_str())).into()
     }
 }
 
@@ -103,16 +192,7 @@ impl Tokenizer for BigramTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
         let normalized = Normalized::new(text);
-        let units = units(normalized.as_str());
-        let tokens = units
-            .windows(2)
-            .enumerate()
-            .map(|(position, pair)| {
-                let chars = pair[0].chars.start..pair[1].chars.end;
-                token(&normalized, chars, bigram(&pair[0], &pair[1]), position)
-            })
-            .collect::<Vec<_>>();
-        tokens.into()
+        bigram_tokens(&normalized, &units(normalized.as_str())).into()
     }
 }
 
@@ -121,38 +201,7 @@ impl Tokenizer for WordTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
         let normalized = Normalized::new(text);
-        let text = normalized.as_str();
-        let mut tokens = Vec::new();
-        for run in runs(&units(text)) {
-            match run {
-                Run::Word(unit) => {
-                    let position = tokens.len();
-                    tokens.push(token(
-                        &normalized,
-                        unit.chars.clone(),
-                        unit.text.to_owned(),
-                        position,
-                    ));
-                }
-                Run::Han { bytes, chars } => {
-                    let run_text = &text[bytes];
-                    let run_chars: Vec<(usize, char)> = run_text.char_indices().collect();
-                    for word in self.segmenter.cut_for_search(run_text) {
-                        let start = run_chars[word.start].0;
-                        let end = run_chars.get(word.end).map_or(run_text.len(), |c| c.0);
-                        let position = tokens.len();
-                        let word_chars = chars.start + word.start..chars.start + word.end;
-                        tokens.push(token(
-                            &normalized,
-                            word_chars,
-                            run_text[start..end].to_owned(),
-                            position,
-                        ));
-                    }
-                }
-            }
-        }
-        tokens.into()
+        word_tokens(&normalized, &units(normalized.as_str()), &self.segmenter).into()
     }
 }
 

@@ -5,6 +5,7 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::Fields;
+use crate::analysis::simhash;
 use crate::post::Post;
 
 /// Where a post came from.
@@ -30,12 +31,16 @@ pub fn build(fields: &Fields, file: &FileInfo<'_>, post: &Post) -> TantivyDocume
     } else {
         &post.title
     };
+    doc.add_text(fields.title_text, title);
+    doc.add_text(fields.body_text, &post.body);
+    // The analyzers run on tantivy's indexing threads.
     for field in [fields.title, fields.title_uni, fields.title_bi] {
         doc.add_text(field, title);
     }
     for field in [fields.body, fields.body_uni, fields.body_bi] {
         doc.add_text(field, &post.body);
     }
+    doc.add_u64(fields.simhash, simhash(&post.body));
     if let Some(date) = post.date {
         doc.add_date(fields.date, DateTime::from_timestamp_secs(date.timestamp()));
         doc.add_text(fields.date_text, date.to_rfc3339());
@@ -55,7 +60,6 @@ pub fn build(fields: &Fields, file: &FileInfo<'_>, post: &Post) -> TantivyDocume
     }
     doc.add_i64(fields.mtime, file.mtime);
     doc.add_u64(fields.size, file.size);
-    doc.add_u64(fields.simhash, crate::analysis::simhash(&post.body));
     doc
 }
 

@@ -5,12 +5,15 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
-use tantivy::Term;
+use tantivy::{TantivyDocument, Term};
 
 use super::NewsIndex;
 use super::document::{self, FileInfo};
 use crate::error::{Error, Result};
 use crate::post::{MAX_POST_BYTES, Post, PostError};
+
+/// Files read and analysed together before their documents go to the writer.
+const PIPELINE_CHUNK: usize = 256;
 
 /// How a folder is indexed.
 #[derive(Debug, Clone)]
@@ -21,7 +24,7 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> IndexOptions {
-        IndexOptions { batch_size: 4096 }
+        IndexOptions { batch_size: 20_000 }
     }
 }
 
@@ -122,14 +125,27 @@ impl NewsIndex {
         let total = work.len();
         progress(Progress { done: 0, total });
         let mut done = 0;
-        for batch in work.chunks(options.batch_size.max(1)) {
-            let posts: Vec<Result<Post, String>> = batch
+        let mut uncommitted = 0;
+        // Small chunks keep both stages busy: rayon parses and analyses the next chunk while
+        // tantivy's threads index the last one.
+        for chunk in work.chunks(PIPELINE_CHUNK) {
+            let docs: Vec<Result<TantivyDocument, String>> = chunk
                 .par_iter()
-                .map(|(file, _)| read_post(&file.path))
+                .map(|(file, _)| {
+                    let post = read_post(&file.path)?;
+                    let path = file.path.to_string_lossy();
+                    let info = FileInfo {
+                        key: &file.key,
+                        path: &path,
+                        mtime: file.mtime,
+                        size: file.size,
+                    };
+                    Ok(document::build(&self.fields, &info, &post))
+                })
                 .collect();
-            for ((file, replaces), post) in batch.iter().zip(posts) {
-                let post = match post {
-                    Ok(post) => post,
+            for ((file, replaces), doc) in chunk.iter().zip(docs) {
+                let doc = match doc {
+                    Ok(doc) => doc,
                     Err(reason) => {
                         report.skipped.push(SkippedFile {
                             path: file.path.clone(),
@@ -138,30 +154,39 @@ impl NewsIndex {
                         continue;
                     }
                 };
-                let key = Term::from_field_text(self.fields.key, &file.key);
                 if *replaces {
-                    writer.delete_term(key);
+                    writer.delete_term(Term::from_field_text(self.fields.key, &file.key));
                     report.updated += 1;
                 } else {
                     report.added += 1;
                 }
-                let path = file.path.to_string_lossy();
-                let info = FileInfo {
-                    key: &file.key,
-                    path: &path,
-                    mtime: file.mtime,
-                    size: file.size,
-                };
-                writer.add_document(document::build(&self.fields, &info, &post))?;
+                writer.add_document(doc)?;
+                uncommitted += 1;
+                if uncommitted == options.batch_size.max(1) {
+                    self.commit(&mut writer)?;
+                    uncommitted = 0;
+                }
             }
-            self.commit(&mut writer)?;
-            done += batch.len();
+            done += chunk.len();
             progress(Progress { done, total });
         }
-        if work.is_empty() {
-            self.commit(&mut writer)?;
-        }
+        self.commit(&mut writer)?;
+        self.compact(writer, report.added + report.updated)?;
         Ok(report)
+    }
+
+    /// After a large change, merges every segment into one: a single segment is smaller (one
+    /// term dictionary) and faster to search. Small updates leave merging to tantivy's policy.
+    fn compact(&self, mut writer: tantivy::IndexWriter, changed: usize) -> Result<()> {
+        let segments = self.index.searchable_segment_ids()?;
+        let total = self.reader.searcher().num_docs() as usize;
+        if segments.len() > 4 && changed * 4 >= total && total > 0 {
+            // Only an optimisation: a merge that tantivy's own policy already started wins.
+            let _ = writer.merge(&segments).wait();
+        }
+        writer.wait_merging_threads()?;
+        self.reader.reload()?;
+        Ok(())
     }
 
     /// Every file the index holds, by key, with the metadata it was indexed with.

@@ -22,7 +22,7 @@ pub use schema::Fields;
 const META_FILE: &str = "newssearch.json";
 
 /// Memory for the writer, shared by its threads (tantivy wants ≥ 15 MB a thread).
-const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 /// What newssearch records about an index beside tantivy's files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis::{BIGRAMS, UNIGRAMS, WORDS};
 
 /// The schema version; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Handles of every field in the schema.
 #[derive(Debug, Clone, Copy)]
@@ -17,15 +17,19 @@ pub struct Fields {
     pub key: Field,
     /// The path as found under the folder given to `index`.
     pub path: Field,
-    /// Title: stored, jieba words.
+    /// Title as written (stored, not indexed).
+    pub title_text: Field,
+    /// Title jieba words.
     pub title: Field,
-    /// Title units.
+    /// Title Latin/digit words.
     pub title_uni: Field,
     /// Title unit bigrams with positions.
     pub title_bi: Field,
-    /// Body text: stored, jieba words.
+    /// Body text (stored, not indexed).
+    pub body_text: Field,
+    /// Body jieba words.
     pub body: Field,
-    /// Body units.
+    /// Body Latin/digit words.
     pub body_uni: Field,
     /// Body unit bigrams with positions.
     pub body_bi: Field,
@@ -68,10 +72,12 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         key: b.add_text_field("key", STRING | FAST),
         path: b.add_text_field("path", STORED),
-        title: b.add_text_field("title", words.clone().set_stored()),
+        title_text: b.add_text_field("title_text", STORED),
+        title: b.add_text_field("title", words.clone()),
         title_uni: b.add_text_field("title_uni", uni.clone()),
         title_bi: b.add_text_field("title_bi", bi.clone()),
-        body: b.add_text_field("body", words.set_stored()),
+        body_text: b.add_text_field("body_text", STORED),
+        body: b.add_text_field("body", words),
         body_uni: b.add_text_field("body_uni", uni),
         body_bi: b.add_text_field("body_bi", bi),
         date: b.add_date_field(

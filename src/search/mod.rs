@@ -220,8 +220,12 @@ impl NewsIndex {
                 .filter_map(|f| f.to_path().last().map(|s| (*s).to_owned()))
                 .collect()
         };
-        let title = text(f.title).unwrap_or_default();
-        let body = text(f.body).unwrap_or_default();
+        let title = text(f.title_text).unwrap_or_default();
+        let body = if request.snippets.max_fragments == 0 {
+            String::new()
+        } else {
+            text(f.body_text).unwrap_or_default()
+        };
         let reprints = reprints
             .into_iter()
             .map(|d| {
@@ -236,7 +240,11 @@ impl NewsIndex {
         Ok(Hit {
             path: text(f.path).unwrap_or_default(),
             title_highlights: find_matches(&title, needles),
-            snippets: snippets(&body, &find_matches(&body, needles), request.snippets),
+            snippets: if request.snippets.max_fragments == 0 {
+                Vec::new()
+            } else {
+                snippets(&body, &find_matches(&body, needles), request.snippets)
+            },
             title,
             date: text(f.date_text).and_then(|d| DateTime::parse_from_rfc3339(&d).ok()),
             categories: facets(f.category),

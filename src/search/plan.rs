@@ -1,16 +1,18 @@
 //! From a parsed query to a tantivy query: matching on units, scoring on words.
 
+use std::ops::Bound;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
+
 use tantivy::{DateTime, Searcher, Term};
 
 use super::SearchRequest;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
-use crate::analysis::{Run, bigram, normalize, runs, units};
+use crate::analysis::{Run, UnitKind, bigram, normalize, runs, units};
 use crate::error::{Error, Result};
 use crate::index::Fields;
 
@@ -132,7 +134,7 @@ impl Planner<'_> {
                 Run::Han { bytes, .. } => {
                     let text = &normalized[bytes];
                     let cut = self.segment(text);
-                    pieces.extend(merge_single_characters(&cut));
+                    pieces.extend(attach_single_characters(&cut));
                     words.extend(cut);
                 }
             }
@@ -256,16 +258,16 @@ impl Planner<'_> {
         if request.from.is_some() || request.to.is_some() {
             let bound = |d: Option<chrono::DateTime<chrono::FixedOffset>>, inclusive: bool| match d
             {
-                None => std::ops::Bound::Unbounded,
+                None => Bound::Unbounded,
                 Some(d) => {
                     let term = Term::from_field_date(
                         self.fields.date,
                         DateTime::from_timestamp_secs(d.timestamp()),
                     );
                     if inclusive {
-                        std::ops::Bound::Included(term)
+                        Bound::Included(term)
                     } else {
-                        std::ops::Bound::Excluded(term)
+                        Bound::Excluded(term)
                     }
                 }
             };
@@ -278,18 +280,24 @@ impl Planner<'_> {
     }
 }
 
-/// Runs of single characters become one string: `巴/以/冲突` requires `巴以` and `冲突`, not a
-/// lone `以` anywhere in the post.
-fn merge_single_characters(words: &[String]) -> Vec<String> {
+/// Single characters left alone by the segmenter are not words of their own (碳中/和, 泽/连斯基,
+/// 在/上海): each joins the word before it (or after it, at the start), so `碳中和` requires
+/// `碳中和`, not `碳中` plus a `和` anywhere in the post.
+fn attach_single_characters(words: &[String]) -> Vec<String> {
     let mut pieces: Vec<String> = Vec::new();
-    let mut previous_single = false;
+    let mut pending = String::new();
     for word in words {
-        let single = word.chars().count() == 1;
-        match pieces.last_mut() {
-            Some(last) if single && previous_single => last.push_str(word),
-            _ => pieces.push(word.clone()),
+        if word.chars().count() == 1 {
+            match pieces.last_mut() {
+                Some(last) => last.push_str(word),
+                None => pending.push_str(word),
+            }
+        } else {
+            pieces.push(std::mem::take(&mut pending) + word);
         }
-        previous_single = single;
+    }
+    if !pending.is_empty() {
+        pieces.push(pending);
     }
     pieces
 }
@@ -300,10 +308,21 @@ pub fn unit_query(uni: Field, bi: Field, text: &str) -> Option<Box<dyn Query>> {
     let us = units(text);
     match us.as_slice() {
         [] => None,
-        [only] => only.is_searchable().then(|| {
-            let term = Term::from_field_text(uni, only.text);
-            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
-        }),
+        [only] => match only.kind {
+            UnitKind::Word => {
+                let term = Term::from_field_text(uni, only.text);
+                Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+            }
+            // Every occurrence of a Han character starts a bigram (the last one pairs with END).
+            UnitKind::Han => {
+                let next = char::from_u32(only.text.chars().next()? as u32 + 1)?;
+                Some(Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_text(bi, only.text)),
+                    Bound::Excluded(Term::from_field_text(bi, &next.to_string())),
+                )))
+            }
+            UnitKind::Symbol => None,
+        },
         [a, b] => {
             let term = Term::from_field_text(bi, &bigram(a, b));
             Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
@@ -332,8 +351,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn single_characters_merge() {
-        let words: Vec<String> = ["巴", "以", "冲突", "在"].map(String::from).to_vec();
-        assert_eq!(merge_single_characters(&words), ["巴以", "冲突", "在"]);
+    fn single_characters_join_a_neighbour() {
+        let table: &[(&[&str], &[&str])] = &[
+            (&["巴", "以", "冲突"], &["巴以冲突"]),
+            (&["碳中", "和"], &["碳中和"]),
+            (&["在", "上海", "举行"], &["在上海", "举行"]),
+            (&["新能源汽车", "出口"], &["新能源汽车", "出口"]),
+            (&["党"], &["党"]),
+        ];
+        for (words, pieces) in table {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            assert_eq!(attach_single_characters(&words), *pieces, "{words:?}");
+        }
     }
 }

@@ -18,7 +18,7 @@ pub struct Snippet {
 pub struct SnippetOptions {
     /// Longest fragment, in characters.
     pub max_chars: usize,
-    /// Most fragments a hit.
+    /// Most fragments a hit; 0 skips snippets (and reading the body) altogether.
     pub max_fragments: usize,
 }
 
