@@ -20,6 +20,11 @@ use crate::index::Fields;
 pub const TITLE_BOOST: f32 = 2.5;
 /// Added to a post that contains a bare clause literally, so that such posts rank first.
 pub const LITERAL_BONUS: f32 = 1000.0;
+/// Added on top when the literal is in the title.
+pub const TITLE_LITERAL_BONUS: f32 = 500.0;
+/// Added to a post whose title alone satisfies the whole query: for news, the story that is
+/// *about* the query.
+pub const TITLE_COVER_BONUS: f32 = 25.0;
 
 /// How one clause of the query is searched for.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -86,6 +91,10 @@ impl Planner<'_> {
             }
             top.push((Occur::Must, one_or_boolean(alternatives)));
         }
+        let has_or = parsed.groups.iter().any(|group| group.len() > 1);
+        if let Some(cover) = self.title_cover(&clauses).filter(|_| !has_or) {
+            top.push((Occur::Should, cover));
+        }
         for clause in &parsed.excluded {
             let plan = self.clause_plan(clause, true, &request.query)?;
             top.push((Occur::MustNot, self.match_query(&plan)));
@@ -108,6 +117,28 @@ impl Planner<'_> {
             query: Box::new(BooleanQuery::new(top)),
             clauses,
         })
+    }
+
+    /// Rewards posts whose title contains what every clause requires (queries without OR).
+    fn title_cover(&self, clauses: &[ClausePlan]) -> Option<Box<dyn Query>> {
+        if clauses.is_empty() || clauses.iter().any(|c| c.scope == Scope::Body) {
+            return None;
+        }
+        let each = clauses
+            .iter()
+            .map(|c| {
+                let pieces = c
+                    .required
+                    .iter()
+                    .map(|p| (Occur::Must, self.contains(p, Scope::Title)))
+                    .collect();
+                (Occur::Must, one_or_boolean(pieces))
+            })
+            .collect();
+        Some(Box::new(ConstScoreQuery::new(
+            one_or_boolean(each),
+            TITLE_COVER_BONUS,
+        )))
     }
 
     fn clause_plan(&self, clause: &Clause, excluded: bool, query: &str) -> Result<ClausePlan> {
@@ -221,6 +252,11 @@ impl Planner<'_> {
         if let Some(literal) = &plan.literal {
             let bonus = ConstScoreQuery::new(self.contains(literal, plan.scope), LITERAL_BONUS);
             parts.push((Occur::Should, Box::new(bonus)));
+            if plan.scope != Scope::Body {
+                let title =
+                    ConstScoreQuery::new(self.contains(literal, Scope::Title), TITLE_LITERAL_BONUS);
+                parts.push((Occur::Should, Box::new(title)));
+            }
         }
         for (words, _, _, boost) in self.scoped(plan.scope) {
             for word in &plan.words {

@@ -5,7 +5,7 @@
 //! cargo run --release --example reference -- query INDEX_DIR QUERY
 //! ```
 
-#[path = "../benches/reference.rs"]
+#[path = "reference.rs"]
 mod reference;
 
 use std::path::Path;

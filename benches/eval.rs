@@ -1,0 +1,381 @@
+//! Search-quality evaluation over the shared corpus: newssearch against the reference
+//! configuration (tantivy + jieba search mode + `QueryParser`, AND, title boosted).
+//!
+//! ```sh
+//! cargo run --release --example eval -- [CORPUS] [--queries FILE] [--seed N] [--sample N]
+//! ```
+//!
+//! - Recall set (`fixtures/eval/recall-queries.txt`): ground truth is a brute-force scan of the
+//!   parsed posts (normalised substring, Latin letters/digits as whole words). `recall` is the
+//!   mean share of true posts found by the bare query; `exact` the share of quoted queries whose
+//!   result set equals the truth; `P@10` the mean share of true posts among the first
+//!   min(10, |truth|) results of the bare query.
+//! - Known-item set: posts sampled with a fixed seed; from each title, (a) its two most
+//!   distinctive words by IDF over the corpus, space separated, and (b) its most distinctive
+//!   contiguous span of 2–3 words, unspaced. MRR@10, success@1 and success@10 of finding the post.
+
+#[path = "reference.rs"]
+mod reference;
+#[path = "../tests/common/truth.rs"]
+#[allow(dead_code)]
+mod truth;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use newssearch::analysis::{is_han, normalize};
+use newssearch::{IndexOptions, NewsIndex, Post, SearchRequest};
+
+struct Doc {
+    name: String,
+    title: String,
+    title_c: String,
+    body_c: String,
+}
+
+trait Engine {
+    fn name(&self) -> &'static str;
+    /// File names of the top `limit` results.
+    fn search(&self, query: &str, limit: usize) -> Vec<String>;
+}
+
+struct Newssearch(NewsIndex);
+struct ReferenceEngine(reference::Reference);
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+impl Engine for Newssearch {
+    fn name(&self) -> &'static str {
+        "newssearch"
+    }
+    fn search(&self, query: &str, limit: usize) -> Vec<String> {
+        let mut request = SearchRequest::new(query);
+        request.limit = limit;
+        request.show_reprints = true;
+        request.snippets.max_fragments = 0;
+        match self.0.search(&request) {
+            Ok(results) => results.hits.iter().map(|h| file_name(&h.path)).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+impl Engine for ReferenceEngine {
+    fn name(&self) -> &'static str {
+        "reference (tantivy + jieba + QueryParser)"
+    }
+    fn search(&self, query: &str, limit: usize) -> Vec<String> {
+        match self.0.search(query, limit) {
+            Ok((paths, _)) => paths.iter().map(|p| file_name(p)).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+struct Options {
+    corpus: PathBuf,
+    queries: PathBuf,
+    seed: u64,
+    sample: usize,
+}
+
+fn options() -> Options {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut options = Options {
+        corpus: root.join("../shared/corpus/xwlb"),
+        queries: root.join("fixtures/eval/recall-queries.txt"),
+        seed: 20_261_129,
+        sample: 200,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--queries" => options.queries = args.next().expect("--queries FILE").into(),
+            "--seed" => options.seed = args.next().expect("--seed N").parse().expect("a number"),
+            "--sample" => {
+                options.sample = args.next().expect("--sample N").parse().expect("a number")
+            }
+            _ => options.corpus = arg.into(),
+        }
+    }
+    options
+}
+
+fn main() {
+    let options = options();
+    let started = Instant::now();
+    let docs = load(&options.corpus);
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let ours = NewsIndex::create(&scratch.path().join("newssearch")).expect("create index");
+    ours.index_folder(&options.corpus, &IndexOptions::default(), &mut |_| {})
+        .expect("index corpus");
+    let theirs = reference::Reference::build(&scratch.path().join("reference"), &options.corpus)
+        .expect("reference index");
+    let engines: Vec<Box<dyn Engine>> = vec![
+        Box::new(Newssearch(ours)),
+        Box::new(ReferenceEngine(theirs)),
+    ];
+    eprintln!(
+        "{} posts loaded and indexed twice in {:.1} s",
+        docs.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let queries: Vec<String> = std::fs::read_to_string(&options.queries)
+        .expect("query file")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    let truths: Vec<BTreeSet<String>> = queries.iter().map(|q| truth(&docs, q)).collect();
+    let known = known_items(&docs, options.seed, options.sample);
+    eprintln!(
+        "{} recall queries ({} with matches), {} known-item posts",
+        queries.len(),
+        truths.iter().filter(|t| !t.is_empty()).count(),
+        known.len()
+    );
+
+    // Posts whose title no other post shares: there the known item is well defined.
+    let mut title_counts: HashMap<&str, usize> = HashMap::new();
+    for doc in &docs {
+        *title_counts.entry(doc.title_c.as_str()).or_default() += 1;
+    }
+    let unique: Vec<&KnownItem> = known
+        .iter()
+        .filter(|k| title_counts[k.title.as_str()] == 1)
+        .collect();
+    println!(
+        "| configuration | recall (bare) | exact (quoted) | P@10 (bare) | MRR@10 words | S@1 words | S@10 words | MRR@10 span | S@1 span | S@10 span |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let mut unique_rows = Vec::new();
+    for engine in &engines {
+        let recall = recall_set(engine.as_ref(), &queries, &truths, docs.len());
+        let words = known_item(engine.as_ref(), known.iter().map(|k| (&k.words, &k.name)));
+        let span = known_item(engine.as_ref(), known.iter().map(|k| (&k.span, &k.name)));
+        println!(
+            "| {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            engine.name(),
+            recall.0,
+            recall.1,
+            recall.2,
+            words.0,
+            words.1,
+            words.2,
+            span.0,
+            span.1,
+            span.2
+        );
+        let words = known_item(engine.as_ref(), unique.iter().map(|k| (&k.words, &k.name)));
+        let span = known_item(engine.as_ref(), unique.iter().map(|k| (&k.span, &k.name)));
+        unique_rows.push(format!(
+            "| {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            engine.name(),
+            words.0,
+            words.1,
+            words.2,
+            span.0,
+            span.1,
+            span.2
+        ));
+    }
+    println!(
+        "\nKnown items whose title is unique in the corpus ({} of {}):\n",
+        unique.len(),
+        known.len()
+    );
+    println!(
+        "| configuration | MRR@10 words | S@1 words | S@10 words | MRR@10 span | S@1 span | S@10 span |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for row in unique_rows {
+        println!("{row}");
+    }
+    if std::env::var_os("EVAL_SHOW_MISSES").is_some() {
+        let titles: HashMap<&str, &str> = docs
+            .iter()
+            .map(|d| (d.name.as_str(), d.title.as_str()))
+            .collect();
+        for item in &known {
+            for query in [&item.words, &item.span] {
+                let top = engines[0].search(query, 10);
+                if top.first() != Some(&item.name) {
+                    let rank = top.iter().position(|n| *n == item.name);
+                    eprintln!(
+                        "MISS {query:?} rank {rank:?} want {:?} got {:?}",
+                        titles[item.name.as_str()],
+                        top.first().map(|n| titles[n.as_str()])
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+fn load(folder: &Path) -> Vec<Doc> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
+        .expect("corpus folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let post = Post::from_bytes(&std::fs::read(&path).ok()?).ok()?;
+            Some(Doc {
+                name: file_name(&path.to_string_lossy()),
+                title_c: truth::canonical(&post.title),
+                body_c: truth::canonical(&post.body),
+                title: post.title,
+            })
+        })
+        .collect()
+}
+
+fn truth(docs: &[Doc], query: &str) -> BTreeSet<String> {
+    let needle = truth::canonical(query);
+    docs.iter()
+        .filter(|d| truth::contains(&d.title_c, &needle) || truth::contains(&d.body_c, &needle))
+        .map(|d| d.name.clone())
+        .collect()
+}
+
+/// (recall, exact, precision@10) averaged over the queries that have matches.
+fn recall_set(
+    engine: &dyn Engine,
+    queries: &[String],
+    truths: &[BTreeSet<String>],
+    all: usize,
+) -> (f64, f64, f64) {
+    let (mut recall, mut exact, mut precision, mut counted) = (0.0, 0.0, 0.0, 0.0);
+    for (query, truth) in queries.iter().zip(truths) {
+        let quoted: BTreeSet<String> = engine
+            .search(&format!("\"{query}\""), all)
+            .into_iter()
+            .collect();
+        if truth.is_empty() {
+            continue;
+        }
+        counted += 1.0;
+        exact += f64::from(u8::from(&quoted == truth));
+        let bare = engine.search(query, all);
+        let found = bare.iter().filter(|n| truth.contains(*n)).count();
+        recall += found as f64 / truth.len() as f64;
+        let k = truth.len().min(10);
+        precision += bare.iter().take(k).filter(|n| truth.contains(*n)).count() as f64 / k as f64;
+    }
+    (recall / counted, exact / counted, precision / counted)
+}
+
+/// (MRR@10, success@1, success@10).
+fn known_item<'a>(
+    engine: &dyn Engine,
+    items: impl Iterator<Item = (&'a String, &'a String)>,
+) -> (f64, f64, f64) {
+    let (mut rr, mut s1, mut s10, mut n) = (0.0, 0.0, 0.0, 0.0);
+    for (query, target) in items {
+        n += 1.0;
+        if let Some(rank) = engine.search(query, 10).iter().position(|p| p == target) {
+            rr += 1.0 / (rank + 1) as f64;
+            s1 += f64::from(u8::from(rank == 0));
+            s10 += 1.0;
+        }
+    }
+    (rr / n, s1 / n, s10 / n)
+}
+
+struct KnownItem {
+    name: String,
+    /// The canonical title.
+    title: String,
+    words: String,
+    span: String,
+}
+
+/// Samples posts with a fixed seed and makes two queries from each title.
+fn known_items(docs: &[Doc], seed: u64, sample: usize) -> Vec<KnownItem> {
+    let jieba = jieba_rs::Jieba::new();
+    let word_ok = |w: &str| {
+        let n = normalize(w);
+        n.chars().count() >= 2 && n.chars().all(|c| is_han(c) || c.is_alphanumeric())
+    };
+    // Document frequency of every word over the corpus (titles and bodies).
+    let mut df: HashMap<String, u32> = HashMap::new();
+    for doc in docs {
+        let mut seen = HashSet::new();
+        for text in [&doc.title_c, &doc.body_c] {
+            for token in jieba.cut(text, true) {
+                if word_ok(token.word) && seen.insert(token.word) {
+                    *df.entry(token.word.to_owned()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let idf = |w: &str| {
+        let n = docs.len() as f64;
+        (n / (1.0 + f64::from(*df.get(&normalize(w)).unwrap_or(&0)))).ln()
+    };
+    let mut state = seed.max(1);
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut chosen = HashSet::new();
+    let mut items = Vec::new();
+    let mut attempts = 0;
+    while items.len() < sample && attempts < sample * 20 {
+        attempts += 1;
+        let i = (next() % docs.len() as u64) as usize;
+        if !chosen.insert(i) {
+            continue;
+        }
+        let doc = &docs[i];
+        let title = doc
+            .title
+            .split_once('】')
+            .map_or(doc.title.as_str(), |(_, rest)| rest);
+        let tokens: Vec<&str> = jieba.cut(title, true).into_iter().map(|t| t.word).collect();
+        let words: Vec<(usize, &str)> = tokens
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, w)| word_ok(w))
+            .collect();
+        if words.len() < 2 {
+            continue;
+        }
+        let mut by_idf = words.clone();
+        by_idf.sort_by(|a, b| idf(b.1).total_cmp(&idf(a.1)).then(a.0.cmp(&b.0)));
+        let mut top = [by_idf[0], by_idf[1]];
+        top.sort();
+        let mut best: Option<(f64, String)> = None;
+        for len in 2..=3 {
+            for window in tokens.windows(len) {
+                if window.iter().all(|w| word_ok(w)) {
+                    let score: f64 = window.iter().map(|w| idf(w)).sum();
+                    if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                        best = Some((score, window.concat()));
+                    }
+                }
+            }
+        }
+        let Some((_, span)) = best else { continue };
+        items.push(KnownItem {
+            name: doc.name.clone(),
+            title: doc.title_c.clone(),
+            words: format!("{} {}", top[0].1, top[1].1),
+            span,
+        });
+    }
+    items
+}
