@@ -15,7 +15,6 @@ use newssearch::{NewsIndex, SearchRequest};
 mod queries;
 use queries::QUERIES;
 
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().ok_or("usage: latency INDEX_DIR [ROUNDS]")?);

@@ -30,7 +30,10 @@ fn corpus() -> PathBuf {
 }
 
 fn files(folder: &Path) -> Vec<Vec<u8>> {
-    reference::files(folder).iter().map(|f| std::fs::read(f).expect("read post")).collect()
+    reference::files(folder)
+        .iter()
+        .map(|f| std::fs::read(f).expect("read post"))
+        .collect()
 }
 
 fn parse(c: &mut Criterion) {
@@ -38,10 +41,15 @@ fn parse(c: &mut Criterion) {
     let bytes: usize = raw.iter().map(Vec::len).sum();
     let expected = raw.iter().filter(|r| Post::from_bytes(r).is_ok()).count();
     let mut group = c.benchmark_group("parse");
-    group.throughput(Throughput::Bytes(bytes as u64)).sample_size(10);
+    group
+        .throughput(Throughput::Bytes(bytes as u64))
+        .sample_size(10);
     group.bench_function("front matter + HTML → text", |b| {
         b.iter(|| {
-            let parsed = raw.iter().filter_map(|r| Post::from_bytes(black_box(r)).ok()).count();
+            let parsed = raw
+                .iter()
+                .filter_map(|r| Post::from_bytes(black_box(r)).ok())
+                .count();
             assert_eq!(parsed, expected);
         })
     });
@@ -58,19 +66,29 @@ fn analysis(c: &mut Criterion) {
     let bytes: usize = bodies.iter().map(String::len).sum();
     let segmenter = Segmenter::shared();
     segmenter.jieba(); // the dictionary load is measured apart (`jieba load`)
-    let expected: usize = bodies.iter().map(|b| analyze(b, &segmenter).bigrams.len()).sum();
+    let expected: usize = bodies
+        .iter()
+        .map(|b| analyze(b, &segmenter).bigrams.len())
+        .sum();
     let mut group = c.benchmark_group("analysis");
-    group.throughput(Throughput::Bytes(bytes as u64)).sample_size(10);
+    group
+        .throughput(Throughput::Bytes(bytes as u64))
+        .sample_size(10);
     group.bench_function("normalise + units + bigrams + jieba words", |b| {
         b.iter(|| {
-            let bigrams: usize = bodies.iter().map(|b| analyze(black_box(b), &segmenter).bigrams.len()).sum();
+            let bigrams: usize = bodies
+                .iter()
+                .map(|b| analyze(black_box(b), &segmenter).bigrams.len())
+                .sum();
             assert_eq!(bigrams, expected);
         })
     });
     group.finish();
     let mut group = c.benchmark_group("jieba load");
     group.sample_size(10);
-    group.bench_function("Jieba::new", |b| b.iter(|| black_box(jieba_rs::Jieba::new())));
+    group.bench_function("Jieba::new", |b| {
+        b.iter(|| black_box(jieba_rs::Jieba::new()))
+    });
     group.finish();
 }
 
@@ -87,13 +105,16 @@ fn indexing(c: &mut Criterion) {
     group.bench_function("newssearch", |b| {
         b.iter(|| {
             let index = NewsIndex::create(&scratch.path().join("ns")).expect("create");
-            index.index_folder(&folder, &IndexOptions::default(), &mut |_| {}).expect("index");
+            index
+                .index_folder(&folder, &IndexOptions::default(), &mut |_| {})
+                .expect("index");
             assert_eq!(index.num_posts(), posts);
         })
     });
     group.bench_function("reference", |b| {
         b.iter(|| {
-            let index = reference::Reference::build(&scratch.path().join("ref"), &folder).expect("index");
+            let index =
+                reference::Reference::build(&scratch.path().join("ref"), &folder).expect("index");
             assert_eq!(index.num_docs(), posts);
         })
     });
@@ -104,7 +125,8 @@ fn query(c: &mut Criterion) {
     let folder = corpus();
     let scratch = tempfile::tempdir().expect("temp dir");
     let ours = NewsIndex::create(&scratch.path().join("ns")).expect("create");
-    ours.index_folder(&folder, &IndexOptions::default(), &mut |_| {}).expect("index");
+    ours.index_folder(&folder, &IndexOptions::default(), &mut |_| {})
+        .expect("index");
     let theirs = reference::Reference::build(&scratch.path().join("ref"), &folder).expect("index");
     let totals: Vec<usize> = QUERIES
         .iter()
@@ -112,13 +134,19 @@ fn query(c: &mut Criterion) {
         .collect();
     let mut group = c.benchmark_group("query (25 queries, top 10, warm)");
     group.throughput(Throughput::Elements(QUERIES.len() as u64));
-    for (label, fragments) in [("newssearch with snippets", 3), ("newssearch without snippets", 0)] {
+    for (label, fragments) in [
+        ("newssearch with snippets", 3),
+        ("newssearch without snippets", 0),
+    ] {
         group.bench_function(label, |b| {
             b.iter(|| {
                 for (q, total) in QUERIES.iter().zip(&totals) {
                     let mut request = SearchRequest::new(*q);
                     request.snippets.max_fragments = fragments;
-                    assert_eq!(ours.search(black_box(&request)).expect("search").total, *total);
+                    assert_eq!(
+                        ours.search(black_box(&request)).expect("search").total,
+                        *total
+                    );
                 }
             })
         });

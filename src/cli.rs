@@ -32,6 +32,19 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index.
     Query(QueryArgs),
+    /// Show how a query is understood and, given a post, why it matches and how it scores.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The query (quote it if it has spaces).
+    pub query: String,
+    /// A post file that was indexed.
+    pub path: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +58,10 @@ pub struct IndexArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// A user dictionary (jieba format: `word [freq] [tag]` a line) for names, slogans and
+    /// domain words; kept beside the index and used by later runs.
+    #[arg(long, value_name = "FILE")]
+    pub user_dict: Option<PathBuf>,
     /// Commit after this many posts: an interrupted run keeps what it committed.
     #[arg(long, value_name = "POSTS", default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub commit_every: u64,
@@ -186,7 +203,7 @@ mod tests {
         let cli = parse(args.iter().map(OsString::from));
         match cli.command {
             Command::Query(q) => q.to_request().unwrap().query,
-            Command::Index(_) => panic!("not a query"),
+            _ => panic!("not a query"),
         }
     }
 

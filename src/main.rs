@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Cli, Command, IndexArgs, QueryArgs};
-use newssearch::output::{JsonResults, write_report, write_results};
-use newssearch::{Error, IndexOptions, NewsIndex};
+use cli::{Cli, Command, ExplainArgs, IndexArgs, QueryArgs};
+use newssearch::analysis::Segmenter;
+use newssearch::output::{JsonResults, write_explanation, write_report, write_results};
+use newssearch::{Dictionary, Error, IndexOptions, NewsIndex, SearchRequest, USER_DICT_FILE};
 
 /// Exit codes: documented in `--help` and the README.
 const FOUND: u8 = 0;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     let result = std::panic::catch_unwind(|| match &cli.command {
         Command::Index(args) => index(&cli, args),
         Command::Query(args) => query(&cli, args),
+        Command::Explain(args) => explain(&cli, args),
     })
     .unwrap_or_else(|payload| {
         let message = payload
@@ -52,14 +54,31 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
+    let kept = cli.index.join(USER_DICT_FILE);
+    let dictionary = match &args.user_dict {
+        Some(path) => Some(Dictionary::read(path)?),
+        None if kept.exists() => Some(Dictionary::read(&kept)?),
+        None => None,
+    };
+    let segmenter = dictionary
+        .as_ref()
+        .map_or_else(Segmenter::shared, Dictionary::segmenter);
+    let fingerprint = dictionary.as_ref().map(|d| d.fingerprint.clone());
     let index = if args.rebuild {
-        NewsIndex::rebuild(&cli.index)?
+        NewsIndex::rebuild_with(&cli.index, segmenter, fingerprint.clone())?
     } else {
-        match NewsIndex::open(&cli.index) {
-            Err(Error::NoIndex { .. }) => NewsIndex::create(&cli.index)?,
+        match NewsIndex::open_with(&cli.index, segmenter.clone()) {
+            Err(Error::NoIndex { .. }) => {
+                NewsIndex::create_with(&cli.index, segmenter, fingerprint.clone())?
+            }
             other => other?,
         }
     };
+    if let (Some(dictionary), Some(_)) = (&dictionary, &args.user_dict) {
+        std::fs::write(&kept, &dictionary.text)
+            .with_context(|| format!("writing {}", kept.display()))?;
+    }
+    let stale = index.meta().dictionary != fingerprint && index.num_posts() > 0;
     let bar = progress_bar(args.quiet);
     let options = IndexOptions {
         batch_size: args.commit_every as usize,
@@ -80,10 +99,33 @@ fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
         let mut out = io::stdout().lock();
         write_report(&mut out, &report, index.num_posts())?;
     }
+    if stale {
+        eprintln!(
+            "newssearch: note: posts indexed earlier were segmented with another user dictionary; \
+             `newssearch index --rebuild` re-ranks them with this one (which posts match does not change)"
+        );
+    }
     Ok(if report.skipped.is_empty() {
         FOUND
     } else {
         NOTHING
+    })
+}
+
+fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<u8> {
+    let index = NewsIndex::open(&cli.index)?;
+    let explanation = index.explain(&SearchRequest::new(&args.query), args.path.as_deref())?;
+    let mut out = anstream::stdout().lock();
+    if args.json {
+        let text = serde_json::to_string(&explanation).context("serialising the explanation")?;
+        writeln!(out, "{text}")?;
+    } else {
+        write_explanation(&mut out, &explanation)?;
+    }
+    out.flush()?;
+    Ok(match &explanation.post {
+        Some(post) if !post.matched => NOTHING,
+        _ => FOUND,
     })
 }
 

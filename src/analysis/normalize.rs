@@ -1,11 +1,16 @@
 //! Normalisation: NFKC (full-width → half-width), lower case, traditional → simplified.
 //!
+//! Every step maps one character at a time (traditional → simplified through a table derived
+//! from `fast2s` at build time), so the same text normalises the same way wherever it occurs.
+//!
 //! Normalisation never moves offsets: every normalised character remembers the byte range of the
 //! original character it came from, so matches are highlighted on the original text.
 
 use std::ops::Range;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+include!(concat!(env!("OUT_DIR"), "/t2s.rs"));
 
 /// Text after normalisation, with the way back to the original.
 #[derive(Debug, Clone, Default)]
@@ -27,9 +32,10 @@ impl Normalized {
                 origins.push(range.clone());
             });
         }
-        let text = to_simplified(folded);
-        debug_assert_eq!(text.chars().count(), origins.len());
-        Normalized { text, origins }
+        Normalized {
+            text: folded,
+            origins,
+        }
     }
 
     /// The normalised text.
@@ -56,36 +62,34 @@ pub fn normalize(text: &str) -> String {
     for c in text.chars() {
         fold_char(c, |out| folded.push(out));
     }
-    to_simplified(folded)
+    folded
 }
 
-/// Han characters are already in normal form (NFKC leaves the unified ideographs alone); ASCII
-/// only needs lower-casing. Everything else goes through NFKC and Unicode lower-casing.
+/// ASCII only needs lower-casing; Han characters only the traditional → simplified table (NFKC
+/// leaves the unified ideographs alone). Everything else goes through NFKC (skipped when the
+/// character is already in NFKC) and Unicode lower-casing.
 fn fold_char(c: char, mut emit: impl FnMut(char)) {
     if c.is_ascii() {
         emit(c.to_ascii_lowercase());
     } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-        emit(c);
+        emit(simplified(c));
+    } else if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+        for lower in c.to_lowercase() {
+            emit(simplified(lower));
+        }
     } else {
         for n in std::iter::once(c).nfkc() {
             for lower in n.to_lowercase() {
-                emit(lower);
+                emit(simplified(lower));
             }
         }
     }
 }
 
-/// Traditional → simplified, character for character (fast2s maps one character to one).
-fn to_simplified(text: String) -> String {
-    if text.is_ascii() {
-        return text;
-    }
-    let converted = fast2s::convert(&text);
-    if converted.chars().count() == text.chars().count() {
-        converted
-    } else {
-        text
-    }
+/// The simplified form of a traditional character (any other character is returned as is).
+fn simplified(c: char) -> char {
+    T2S.binary_search_by_key(&c, |&(traditional, _)| traditional)
+        .map_or(c, |i| T2S[i].1)
 }
 
 #[cfg(test)]

@@ -22,20 +22,21 @@ pub fn simhash_normalized(normalized: &str) -> u64 {
     if han.len() < SHINGLE {
         return 0;
     }
-    let mut weights = [0i32; 64];
-    let mut buf = String::with_capacity(SHINGLE * 4);
+    let mut ones = [0u32; 64];
+    let mut bytes = [0u8; SHINGLE * 4];
     for shingle in han.windows(SHINGLE) {
-        buf.clear();
-        buf.extend(shingle);
-        let hash = xxh3_64(buf.as_bytes());
-        for (bit, weight) in weights.iter_mut().enumerate() {
-            *weight += if hash >> bit & 1 == 1 { 1 } else { -1 };
+        for (chunk, c) in bytes.chunks_exact_mut(4).zip(shingle) {
+            chunk.copy_from_slice(&(*c as u32).to_le_bytes());
+        }
+        let hash = xxh3_64(&bytes);
+        for (bit, count) in ones.iter_mut().enumerate() {
+            *count += (hash >> bit & 1) as u32;
         }
     }
-    weights
-        .iter()
+    let shingles = (han.len() - SHINGLE + 1) as u32;
+    ones.iter()
         .enumerate()
-        .filter(|(_, w)| **w > 0)
+        .filter(|(_, n)| **n * 2 > shingles)
         .fold(0, |acc, (bit, _)| acc | 1 << bit)
 }
 

@@ -21,6 +21,36 @@ pub use schema::Fields;
 /// The file beside tantivy's own that records what built the index.
 const META_FILE: &str = "newssearch.json";
 
+/// The user dictionary kept beside an index, used by every later `index` run.
+pub const USER_DICT_FILE: &str = "userdict.txt";
+
+/// A user dictionary (jieba format: `word [freq] [tag]` a line), checked and fingerprinted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dictionary {
+    /// The dictionary text.
+    pub text: String,
+    /// A fingerprint of the text, recorded in the index it built.
+    pub fingerprint: String,
+}
+
+impl Dictionary {
+    /// Reads and checks a dictionary file.
+    pub fn read(path: &Path) -> Result<Dictionary> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Segmenter::with_user_dict(&text).map_err(|source| Error::Dictionary {
+            path: path.to_owned(),
+            source,
+        })?;
+        let fingerprint = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
+        Ok(Dictionary { text, fingerprint })
+    }
+
+    /// A segmenter with jieba's dictionary plus these words.
+    pub fn segmenter(&self) -> Arc<Segmenter> {
+        Arc::new(Segmenter::with_user_dict(&self.text).expect("checked in Dictionary::read"))
+    }
+}
+
 /// Memory for the writer, shared by its threads (tantivy wants ≥ 15 MB a thread).
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
@@ -89,26 +119,43 @@ impl NewsIndex {
             format: schema::FORMAT_VERSION,
             dictionary,
         };
-        let meta_path = dir.join(META_FILE);
-        let json = serde_json::to_vec_pretty(&meta).expect("meta serialises");
-        std::fs::write(&meta_path, json).map_err(|e| Error::io(meta_path, e))?;
-        NewsIndex::wrap(index, fields, Some(dir.to_owned()), meta, segmenter)
+        let index = NewsIndex::wrap(index, fields, Some(dir.to_owned()), meta, segmenter)?;
+        index.write_meta()?;
+        Ok(index)
     }
 
     /// Empties the index in `dir` for a fresh start, or creates it anew when it cannot be
     /// opened (damaged, or from another version). Fails without changing anything when
     /// another process is writing to it.
     pub fn rebuild(dir: &Path) -> Result<NewsIndex> {
-        match NewsIndex::open(dir) {
-            Ok(index) => {
+        NewsIndex::rebuild_with(dir, Segmenter::shared(), None)
+    }
+
+    /// [`NewsIndex::rebuild`] with a segmenter and the fingerprint of its user dictionary.
+    pub fn rebuild_with(
+        dir: &Path,
+        segmenter: Arc<Segmenter>,
+        dictionary: Option<String>,
+    ) -> Result<NewsIndex> {
+        match NewsIndex::open_with(dir, segmenter.clone()) {
+            Ok(mut index) => {
                 let mut writer = index.writer()?;
                 writer.delete_all_documents()?;
                 index.commit(&mut writer)?;
+                index.meta.dictionary = dictionary;
+                index.write_meta()?;
                 Ok(index)
             }
             Err(Error::Locked { dir }) => Err(Error::Locked { dir }),
-            Err(_) => NewsIndex::create(dir),
+            Err(_) => NewsIndex::create_with(dir, segmenter, dictionary),
         }
+    }
+
+    fn write_meta(&self) -> Result<()> {
+        let Some(dir) = &self.dir else { return Ok(()) };
+        let path = dir.join(META_FILE);
+        let json = serde_json::to_vec_pretty(&self.meta).expect("meta serialises");
+        std::fs::write(&path, json).map_err(|e| Error::io(path, e))
     }
 
     /// Creates an index in memory (for tests and for embedding without files).
@@ -253,7 +300,7 @@ impl NewsIndex {
 
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
-        docstore_compression: tantivy::store::Compressor::Zstd(Default::default()),
+        docstore_compression: tantivy::store::Compressor::Lz4,
         ..Default::default()
     }
 }

@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis::{BIGRAMS, UNIGRAMS, WORDS};
 
 /// The schema version; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Handles of every field in the schema.
 #[derive(Debug, Clone, Copy)]
@@ -71,7 +71,7 @@ pub fn build() -> (Schema, Fields) {
     let bi = text(BIGRAMS, IndexRecordOption::WithFreqsAndPositions);
     let fields = Fields {
         key: b.add_text_field("key", STRING | FAST),
-        path: b.add_text_field("path", STORED),
+        path: b.add_text_field("path", STRING | STORED | FAST),
         title_text: b.add_text_field("title_text", STORED),
         title: b.add_text_field("title", words.clone()),
         title_uni: b.add_text_field("title_uni", uni.clone()),

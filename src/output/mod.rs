@@ -4,4 +4,4 @@ mod json;
 mod terminal;
 
 pub use json::{JsonHit, JsonResults, JsonSnippet};
-pub use terminal::{sanitize, write_report, write_results};
+pub use terminal::{sanitize, write_explanation, write_report, write_results};

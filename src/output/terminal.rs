@@ -6,7 +6,7 @@ use std::ops::Range;
 use anstyle::{AnsiColor, Style};
 
 use crate::index::IndexReport;
-use crate::search::{FacetCount, Hit, SearchResults};
+use crate::search::{Explanation, FacetCount, Hit, SearchResults};
 
 const TITLE: Style = Style::new().bold();
 const MATCH: Style = AnsiColor::Red.on_default().bold();
@@ -136,6 +136,112 @@ pub fn write_report(out: &mut dyn Write, report: &IndexReport, total: u64) -> io
         report.unchanged,
         report.skipped.len()
     )
+}
+
+/// Writes an `explain` report.
+pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()> {
+    writeln!(
+        out,
+        "{TITLE}query{TITLE:#} {:?}",
+        sanitize(&explanation.query)
+    )?;
+    for clause in &explanation.clauses {
+        let mut kind = vec![format!("{:?}", clause.scope).to_lowercase()];
+        if clause.exact {
+            kind.push("exact".into());
+        }
+        if clause.excluded {
+            kind.push("excluded".into());
+        }
+        writeln!(
+            out,
+            "  clause {:?} ({})",
+            sanitize(&clause.text),
+            kind.join(", ")
+        )?;
+        writeln!(out, "    normalised  {}", sanitize(&clause.normalized))?;
+        writeln!(
+            out,
+            "    words       {}",
+            sanitize(&clause.words.join(" / "))
+        )?;
+        let verb = if clause.excluded {
+            "excludes"
+        } else {
+            "requires"
+        };
+        writeln!(
+            out,
+            "    {verb:11} {}",
+            sanitize(&clause.required.join(" AND "))
+        )?;
+        if let Some(literal) = &clause.literal {
+            writeln!(
+                out,
+                "    rewards     {} (literal: +1000, +500 more in the title)",
+                sanitize(literal)
+            )?;
+        }
+    }
+    let Some(post) = &explanation.post else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "\n{TITLE}post{TITLE:#} {} ({})",
+        sanitize(&post.title),
+        sanitize(&post.path)
+    )?;
+    for clause in &post.clauses {
+        for s in &clause.strings {
+            let role = if s.literal { "literal" } else { "requires" };
+            writeln!(
+                out,
+                "  {:?} {role} {:?}: {} in the title, {} in the body",
+                sanitize(&clause.clause),
+                sanitize(&s.text),
+                s.in_title,
+                s.in_body
+            )?;
+        }
+    }
+    match (&post.score, &post.breakdown) {
+        (Some(score), Some(breakdown)) => {
+            writeln!(out, "  matches, score {score:.3}:")?;
+            write_breakdown(out, breakdown, 2)
+        }
+        _ => writeln!(out, "  does not match the query"),
+    }
+}
+
+/// tantivy's explanation tree, indented; leaves of zero contribution are left out.
+fn write_breakdown(out: &mut dyn Write, node: &serde_json::Value, depth: usize) -> io::Result<()> {
+    let value = node
+        .get("value")
+        .and_then(serde_json::Value::as_f64)
+        .unwrap_or(0.0);
+    let description = node
+        .get("description")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("");
+    writeln!(
+        out,
+        "{:indent$}{value:.3} {}",
+        "",
+        sanitize(description),
+        indent = depth * 2
+    )?;
+    if depth < 12 {
+        for child in node
+            .get("details")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            write_breakdown(out, child, depth + 1)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

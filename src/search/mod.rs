@@ -1,5 +1,6 @@
 //! Search: query parsing, planning, ranking, filters, facets, snippets.
 
+mod explain;
 mod facets;
 mod plan;
 mod reprints;
@@ -8,7 +9,6 @@ mod segment;
 mod snippet;
 mod syntax;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -17,6 +17,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::{Facet, Value};
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 
+pub use explain::{ClauseMatch, Explanation, PostExplanation, StringMatch};
 pub use facets::{FacetCount, Facets};
 pub use plan::{ClausePlan, LITERAL_BONUS, Plan, TITLE_BOOST};
 pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
@@ -90,14 +91,13 @@ impl NewsIndex {
                     facets::facet_collector("tag"),
                 ),
                 facets::MonthCounts,
-                reprints::Fingerprints,
             );
-            let (ranked, (total, (categories, tags), months, prints)) =
+            let (ranked, (total, (categories, tags), months)) =
                 self.ranked(&searcher, &plan, request, candidates.max(1), facets)?;
             let groups = if request.show_reprints {
                 ranked.iter().map(|(s, d)| (*s, *d, Vec::new())).collect()
             } else {
-                collapse(&ranked, &prints)
+                reprints::collapse(&searcher, &ranked)?
             };
             let exhausted = ranked.len() < candidates.max(1);
             if groups.len() >= wanted || exhausted {
@@ -228,14 +228,7 @@ impl NewsIndex {
         };
         let reprints = reprints
             .into_iter()
-            .map(|d| {
-                let doc: TantivyDocument = searcher.doc(d)?;
-                Ok(doc
-                    .get_first(f.path)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned())
-            })
+            .map(|d| fast_path(searcher, d))
             .collect::<Result<Vec<_>>>()?;
         Ok(Hit {
             path: text(f.path).unwrap_or_default(),
@@ -268,30 +261,19 @@ fn newest_post(searcher: &Searcher) -> i64 {
         .unwrap_or(0)
 }
 
-type Group = (Score, DocAddress, Vec<DocAddress>);
-
-/// Folds reprints into the best-ranked post of their story, keeping rank order.
-fn collapse(ranked: &[(Score, DocAddress)], prints: &[(DocAddress, u64)]) -> Vec<Group> {
-    let print_of: HashMap<DocAddress, u64> = prints.iter().copied().collect();
-    let mut groups: Vec<(Group, u64)> = Vec::new();
-    let mut taken: HashMap<DocAddress, ()> = HashMap::new();
-    for &(score, doc) in ranked {
-        if taken.contains_key(&doc) {
-            continue;
-        }
-        let hash = print_of.get(&doc).copied().unwrap_or(0);
-        let copies: Vec<DocAddress> = prints
-            .iter()
-            .filter(|(other, h)| {
-                *other != doc && reprints::same_story(hash, *h) && !taken.contains_key(other)
-            })
-            .map(|(other, _)| *other)
-            .collect();
-        for copy in &copies {
-            taken.insert(*copy, ());
-        }
-        taken.insert(doc, ());
-        groups.push(((score, doc, copies), hash));
+/// A post's path from the fast field, without reading the stored document.
+fn fast_path(searcher: &Searcher, address: DocAddress) -> Result<String> {
+    let column = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .str("path")?;
+    let mut path = String::new();
+    if let Some(column) = column
+        && let Some(ord) = column.term_ords(address.doc_id).next()
+    {
+        column
+            .ord_to_str(ord, &mut path)
+            .map_err(tantivy::TantivyError::from)?;
     }
-    groups.into_iter().map(|(g, _)| g).collect()
+    Ok(path)
 }

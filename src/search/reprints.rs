@@ -1,62 +1,58 @@
 //! Collapsing reprints: posts whose text SimHashes are within a few bits are one story.
 
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, Score, Searcher};
 
 use crate::analysis::distance;
 
-/// Fingerprints this close (in bits) are the same story.
-pub const MAX_DISTANCE: u32 = 3;
+/// Fingerprints this close (in bits) are the same story: short news texts with another
+/// source line or footer land within a few bits; unrelated texts differ in about 32.
+pub const MAX_DISTANCE: u32 = 6;
 
-/// Collects the fingerprint of every matching post.
-pub struct Fingerprints;
+/// A hit and the reprints folded into it.
+pub type Group = (Score, DocAddress, Vec<DocAddress>);
 
-/// [`Fingerprints`] for one segment.
-pub struct SegmentFingerprints {
-    segment: SegmentOrdinal,
-    hashes: Column<u64>,
-    found: Vec<(DocAddress, u64)>,
-}
-
-impl Collector for Fingerprints {
-    type Fruit = Vec<(DocAddress, u64)>;
-    type Child = SegmentFingerprints;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentFingerprints> {
-        Ok(SegmentFingerprints {
-            segment,
-            hashes: reader.fast_fields().u64("simhash")?,
-            found: Vec::new(),
-        })
+/// Folds reprints into the best-ranked post of their story, keeping rank order. Only the ranked
+/// candidates are compared: a reprint of a story ranks next to it.
+pub fn collapse(
+    searcher: &Searcher,
+    ranked: &[(Score, DocAddress)],
+) -> tantivy::Result<Vec<Group>> {
+    let mut prints = Vec::with_capacity(ranked.len());
+    for (_, address) in ranked {
+        let segment = searcher.segment_reader(address.segment_ord);
+        prints.push(
+            segment
+                .fast_fields()
+                .u64("simhash")?
+                .first(address.doc_id)
+                .unwrap_or(0),
+        );
     }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(DocAddress, u64)>>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for SegmentFingerprints {
-    type Fruit = Vec<(DocAddress, u64)>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        let hash = self.hashes.first(doc).unwrap_or(0);
-        if hash != 0 {
-            self.found.push((DocAddress::new(self.segment, doc), hash));
+    let mut taken = vec![false; ranked.len()];
+    let mut groups = Vec::new();
+    for (i, &(score, address)) in ranked.iter().enumerate() {
+        if taken[i] {
+            continue;
         }
+        // Single-link: a post joins the story when it is close to any post already in it, so
+        // the grouping does not depend on which reprint happens to rank first.
+        let mut members = vec![i];
+        let mut grew = true;
+        while grew {
+            grew = false;
+            for j in i + 1..ranked.len() {
+                if !taken[j] && members.iter().any(|&m| same_story(prints[m], prints[j])) {
+                    taken[j] = true;
+                    members.push(j);
+                    grew = true;
+                }
+            }
+        }
+        members.sort_unstable();
+        let copies = members[1..].iter().map(|&j| ranked[j].1).collect();
+        groups.push((score, address, copies));
     }
-
-    fn harvest(self) -> Self::Fruit {
-        self.found
-    }
+    Ok(groups)
 }
 
 /// Whether two fingerprints are the same story (an empty text's fingerprint matches nothing).

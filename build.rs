@@ -1,0 +1,31 @@
+//! Derives a character-for-character traditional → simplified table from `fast2s` at build
+//! time, so that normalisation is a table look-up, identical at index and query time.
+
+use std::fmt::Write;
+
+fn main() {
+    let ranges = [0x3400..=0x4DBF_u32, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
+    let mut table = String::from(
+        "/// (traditional, simplified) pairs, sorted.\npub static T2S: &[(char, char)] = &[\n",
+    );
+    let mut count = 0;
+    for range in ranges {
+        for code in range {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let converted: Vec<char> = fast2s::convert(&c.to_string()).chars().collect();
+            if let [simplified] = converted[..]
+                && simplified != c
+            {
+                writeln!(table, "    ({c:?}, {simplified:?}),").expect("write to string");
+                count += 1;
+            }
+        }
+    }
+    table.push_str("];\n");
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("t2s.rs");
+    std::fs::write(out, table).expect("write t2s.rs");
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rustc-env=NEWSSEARCH_T2S_PAIRS={count}");
+}

@@ -1,0 +1,155 @@
+//! `explain`: how a query was understood, and why a post matched (or did not) with what score.
+
+use serde::Serialize;
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use super::plan::ClausePlan;
+use super::{SearchRequest, find_matches};
+use crate::error::{Error, Result};
+use crate::index::NewsIndex;
+
+/// What `explain` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// The query as typed.
+    pub query: String,
+    /// Each clause: normalisation, segmentation, what it requires and what it rewards.
+    pub clauses: Vec<ClausePlan>,
+    /// The post asked about, if any.
+    pub post: Option<PostExplanation>,
+}
+
+/// How one post fares against the query.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostExplanation {
+    /// The post's path.
+    pub path: String,
+    /// Its title.
+    pub title: String,
+    /// Whether the post matches the whole query (filters included).
+    pub matched: bool,
+    /// Where each clause's required strings and literal occur in the post.
+    pub clauses: Vec<ClauseMatch>,
+    /// The score, when it matches.
+    pub score: Option<f32>,
+    /// tantivy's score breakdown: `{value, description, details: [...]}`.
+    pub breakdown: Option<serde_json::Value>,
+}
+
+/// Where one clause's strings occur in a post.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseMatch {
+    /// The clause as typed.
+    pub clause: String,
+    /// One entry per required string (and the literal, last, if the clause has one).
+    pub strings: Vec<StringMatch>,
+}
+
+/// Occurrences of one normalised string in a post.
+#[derive(Debug, Clone, Serialize)]
+pub struct StringMatch {
+    /// The normalised string.
+    pub text: String,
+    /// Whether it is the clause's literal (rewarded, not required).
+    pub literal: bool,
+    /// Occurrences in the title.
+    pub in_title: usize,
+    /// Occurrences in the body.
+    pub in_body: usize,
+}
+
+impl NewsIndex {
+    /// Explains `request`'s query, and, with `path`, how that post matches it.
+    ///
+    /// `path` is a file as given to `index` (any spelling that resolves to it) or the path a
+    /// post was added under with [`NewsIndex::add_posts`].
+    pub fn explain(&self, request: &SearchRequest, path: Option<&str>) -> Result<Explanation> {
+        let searcher = self.reader.searcher();
+        let plan = self.plan_query(request)?;
+        let post = match path {
+            None => None,
+            Some(path) => {
+                let address = self.find_post(&searcher, path)?;
+                Some(self.explain_post(&searcher, plan.query.as_ref(), &plan.clauses, address)?)
+            }
+        };
+        Ok(Explanation {
+            query: request.query.clone(),
+            clauses: plan.clauses,
+            post,
+        })
+    }
+
+    fn find_post(&self, searcher: &Searcher, path: &str) -> Result<DocAddress> {
+        let mut keys = vec![path.to_owned()];
+        if let Ok(absolute) = std::path::Path::new(path).canonicalize() {
+            keys.insert(0, absolute.to_string_lossy().into_owned());
+        }
+        for key in keys {
+            let term = Term::from_field_text(self.fields.key, &key);
+            let query =
+                tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+            let top = searcher.search(
+                &query,
+                &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+            )?;
+            if let Some((_, address)) = top.first() {
+                return Ok(*address);
+            }
+        }
+        Err(Error::Option {
+            option: "PATH".into(),
+            value: path.into(),
+            reason: "is not in the index (index its folder first)".into(),
+        })
+    }
+
+    fn explain_post(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        clauses: &[ClausePlan],
+        address: DocAddress,
+    ) -> Result<PostExplanation> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let title = text(self.fields.title_text);
+        let body = text(self.fields.body_text);
+        let count =
+            |haystack: &str, needle: &str| find_matches(haystack, &[needle.to_owned()]).len();
+        let matches = clauses
+            .iter()
+            .map(|clause| ClauseMatch {
+                clause: clause.text.clone(),
+                strings: clause
+                    .required
+                    .iter()
+                    .map(|s| (s, false))
+                    .chain(clause.literal.iter().map(|s| (s, true)))
+                    .map(|(s, literal)| StringMatch {
+                        text: s.clone(),
+                        literal,
+                        in_title: count(&title, s),
+                        in_body: count(&body, s),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let explained = query.explain(searcher, address).ok();
+        Ok(PostExplanation {
+            path: text(self.fields.path),
+            title,
+            matched: explained.is_some(),
+            clauses: matches,
+            score: explained.as_ref().map(|e| e.value()),
+            breakdown: explained.and_then(|e| serde_json::to_value(&e).ok()),
+        })
+    }
+}

@@ -1,0 +1,184 @@
+//! Ranking for news, `explain`, and user dictionaries.
+
+mod common;
+
+use common::{TestEnv, file_name, stderr, stdout};
+
+fn indexed() -> TestEnv {
+    let env = TestEnv::with_fixtures();
+    env.run_ok(&["index", "posts"], 0);
+    env
+}
+
+#[test]
+fn explain_shows_normalisation_segmentation_and_score() {
+    let env = indexed();
+    let out = stdout(&env.run_ok(&["explain", "數字化轉型 -广告"], 0));
+    assert!(out.contains("normalised  数字化转型"), "{out}");
+    assert!(out.contains("excludes    广告"), "{out}");
+    let post = "posts/2024-01-20-fanti.txt";
+    let out = stdout(&env.run_ok(&["explain", "数字化转型", post], 0));
+    assert!(out.contains("1 in the title"), "{out}");
+    assert!(out.contains("matches, score"), "{out}");
+    let out = env.run_ok(&["explain", "碳中和", post], 1);
+    assert!(stdout(&out).contains("does not match"), "{}", stdout(&out));
+    let out = env.run_ok(&["explain", "碳中和", "posts/nope.txt"], 2);
+    assert!(
+        stderr(&out).contains("is not in the index"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn explain_json_agrees_with_the_search_score() {
+    let env = indexed();
+    let hit = env.query(&["数字化 转型"]).hits.into_iter().next().unwrap();
+    let out = env.run_ok(&["explain", "数字化 转型", &hit.path, "--json"], 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["post"]["matched"], true);
+    let score = json["post"]["score"].as_f64().unwrap();
+    assert!(
+        (score - f64::from(hit.score)).abs() < 1e-3,
+        "{score} vs {}",
+        hit.score
+    );
+    assert_eq!(json["clauses"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn date_sort_and_freshness_blend() {
+    let env = TestEnv::new();
+    for (name, date, body) in [
+        ("old.md", "2020-01-01", "数字化 数字化 数字化 数字化"),
+        ("new.md", "2024-06-01", "数字化"),
+    ] {
+        env.write(
+            &format!("posts/{name}"),
+            format!("---\ntitle: 稿件\ndate: {date}\n---\n{body}\n"),
+        );
+    }
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(
+        env.names(&["数字化"]),
+        ["old.md", "new.md"],
+        "relevance: more mentions first"
+    );
+    assert_eq!(
+        env.names(&["数字化", "--sort", "date"]),
+        ["new.md", "old.md"]
+    );
+    assert_eq!(
+        env.names(&["数字化", "--half-life", "30"]),
+        ["new.md", "old.md"],
+        "freshness wins"
+    );
+    assert_eq!(
+        env.names(&["数字化", "--half-life", "100000"]),
+        ["old.md", "new.md"],
+        "slow decay keeps relevance"
+    );
+    env.run_ok(&["query", "数字化", "--half-life", "0"], 2);
+}
+
+#[test]
+fn title_and_literal_matches_rank_above_scattered_body_matches() {
+    let env = TestEnv::new();
+    env.write(
+        "posts/scattered.md",
+        "---\ntitle: 其他\n---\n新能源汽车的发展很快，汽车出口也在增长。\n",
+    );
+    env.write(
+        "posts/literal.md",
+        "---\ntitle: 其他\n---\n今年新能源汽车出口增长。\n",
+    );
+    env.write(
+        "posts/title.md",
+        "---\ntitle: 新能源汽车出口创新高\n---\n相关报道。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(
+        env.names(&["新能源汽车出口"]),
+        ["title.md", "literal.md", "scattered.md"]
+    );
+}
+
+#[test]
+fn constructed_reprints_collapse_with_a_count() {
+    let env = TestEnv::new();
+    let story = "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好。\
+                 其中第三产业增加值增长较快，消费对经济增长的贡献率继续提高，高技术制造业投资保持两位数增长。";
+    env.write(
+        "posts/a.md",
+        format!("---\ntitle: 前三季度经济数据发布\ndate: 2024-10-18\n---\n{story}\n"),
+    );
+    env.write(
+        "posts/b.md",
+        format!("---\ntitle: 转载：经济回升向好\ndate: 2024-10-19\n---\n{story}（来源：某晚报）\n"),
+    );
+    env.write(
+        "posts/c.md",
+        format!("---\ntitle: 统计局发布数据\ndate: 2024-10-19\n---\n（转载）{story}\n"),
+    );
+    env.write("posts/d.md", "---\ntitle: 另一篇\ndate: 2024-10-20\n---\n气象台发布寒潮预警，北方大部地区气温将下降，国内生产总值无关。\n");
+    env.run_ok(&["index", "posts"], 0);
+    let results = env.query(&["国内生产总值"]);
+    assert_eq!(results.total, 4);
+    assert_eq!(results.hits.len(), 2);
+    let story_hit = results
+        .hits
+        .iter()
+        .find(|h| !h.reprints.is_empty())
+        .unwrap();
+    assert_eq!(story_hit.reprints.len(), 2);
+    assert_eq!(env.query(&["国内生产总值", "--all"]).hits.len(), 4);
+    let text = stdout(&env.run_ok(&["query", "国内生产总值"], 0));
+    assert!(text.contains("+2 reprints of this story"), "{text}");
+}
+
+#[test]
+fn a_user_dictionary_never_makes_a_post_unfindable() {
+    let env = indexed();
+    env.write(
+        "posts/zelensky.md",
+        "---\ntitle: 会见\n---\n泽连斯基表示感谢。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(env.names(&["泽连斯基"]), ["zelensky.md"]);
+    let before = env.query(&["数字化", "--all"]).total;
+    env.write("words.txt", "泽连斯基 1000 nr\n数字化转型 500 n\n");
+    let out = env.run_ok(&["index", "posts", "--user-dict", "words.txt"], 0);
+    assert!(
+        stderr(&out).contains("--rebuild"),
+        "a changed dictionary suggests a rebuild: {}",
+        stderr(&out)
+    );
+    assert!(env.path(".newssearch/userdict.txt").exists());
+    assert_eq!(env.names(&["泽连斯基"]), ["zelensky.md"]);
+    assert_eq!(env.query(&["数字化", "--all"]).total, before);
+    // The dictionary kept beside the index is used on its own from now on, and after a rebuild
+    // no note is needed.
+    env.run_ok(&["index", "posts", "--rebuild"], 0);
+    let out = env.run_ok(&["index", "posts"], 0);
+    assert!(!stderr(&out).contains("--rebuild"), "{}", stderr(&out));
+    assert_eq!(env.names(&["泽连斯基"]), ["zelensky.md"]);
+    assert_eq!(env.query(&["数字化", "--all"]).total, before);
+    let explained = stdout(&env.run_ok(&["explain", "泽连斯基"], 0));
+    assert!(
+        explained.contains("words       泽连斯基"),
+        "the new word is in the vocabulary: {explained}"
+    );
+}
+
+#[test]
+fn a_bad_user_dictionary_is_a_clear_error() {
+    let env = TestEnv::with_fixtures();
+    env.write("words.txt", "好词 10\n坏词 many\n");
+    let out = env.run_ok(&["index", "posts", "--user-dict", "words.txt"], 2);
+    assert!(
+        stderr(&out).contains("words.txt") && stderr(&out).contains("line 2"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = file_name("x");
+}
