@@ -182,3 +182,19 @@ fn a_bad_user_dictionary_is_a_clear_error() {
     );
     let _ = file_name("x");
 }
+
+#[test]
+fn words_close_together_rank_above_words_far_apart() {
+    let env = TestEnv::new();
+    let filler = "各地有关部门持续推进相关工作并取得积极成效";
+    env.write(
+        "posts/far.md",
+        format!("---\ntitle: 其他\n---\n新能源汽车{filler}{filler}汽车出口\n"),
+    );
+    env.write(
+        "posts/near.md",
+        format!("---\ntitle: 其他\n---\n新能源汽车和汽车出口{filler}{filler}\n"),
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(env.names(&["新能源汽车出口"]), ["near.md", "far.md"]);
+}

@@ -19,7 +19,7 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 
 pub use explain::{ClauseMatch, Explanation, PostExplanation, StringMatch};
 pub use facets::{FacetCount, Facets};
-pub use plan::{ClausePlan, LITERAL_BONUS, Plan, TITLE_BOOST};
+pub use plan::{ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST};
 pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
 pub use snippet::{Snippet, SnippetOptions, find_matches, snippets};
 pub use syntax::{Clause, MAX_QUERY_CHARS, ParsedQuery, Scope, SyntaxError, parse};

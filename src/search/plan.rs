@@ -22,6 +22,11 @@ pub const TITLE_BOOST: f32 = 2.5;
 pub const LITERAL_BONUS: f32 = 1000.0;
 /// Added on top when the literal is in the title.
 pub const TITLE_LITERAL_BONUS: f32 = 500.0;
+/// Added when a clause's words occur in order close together (within [`PROXIMITY_SLOP`] units)
+/// without being literally adjacent everywhere.
+pub const PROXIMITY_BONUS: f32 = 10.0;
+/// How far apart (in units) words may be for [`PROXIMITY_BONUS`].
+pub const PROXIMITY_SLOP: u32 = 12;
 /// Added to a post whose title alone satisfies the whole query: for news, the story that is
 /// *about* the query.
 pub const TITLE_COVER_BONUS: f32 = 25.0;
@@ -257,6 +262,14 @@ impl Planner<'_> {
                     ConstScoreQuery::new(self.contains(literal, Scope::Title), TITLE_LITERAL_BONUS);
                 parts.push((Occur::Should, Box::new(title)));
             }
+            for (_, _, bi, _) in self.scoped(plan.scope) {
+                if let Some(near) = proximity(bi, &plan.required) {
+                    parts.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(near, PROXIMITY_BONUS)),
+                    ));
+                }
+            }
         }
         for (words, _, _, boost) in self.scoped(plan.scope) {
             for word in &plan.words {
@@ -372,6 +385,29 @@ pub fn unit_query(uni: Field, bi: Field, text: &str) -> Option<Box<dyn Query>> {
             Some(Box::new(PhraseQuery::new_with_offset(terms)))
         }
     }
+}
+
+/// The clause's words in order, each allowed to drift a few units from the next: a sloppy phrase
+/// over the bigrams of every word (none when a word is a single unit).
+fn proximity(bi: Field, pieces: &[String]) -> Option<Box<dyn Query>> {
+    let mut terms = Vec::new();
+    let mut offset = 0;
+    for piece in pieces {
+        let us = units(piece);
+        if us.len() < 2 {
+            return None;
+        }
+        for (i, pair) in us.windows(2).enumerate() {
+            terms.push((
+                offset + i,
+                Term::from_field_text(bi, &bigram(&pair[0], &pair[1])),
+            ));
+        }
+        offset += us.len();
+    }
+    (terms.len() >= 2).then(|| {
+        Box::new(PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP)) as Box<dyn Query>
+    })
 }
 
 fn one_or_boolean(mut parts: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
