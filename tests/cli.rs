@@ -342,3 +342,26 @@ fn terminal_output_without_colour_when_piped() {
         "no escape codes when not a terminal"
     );
 }
+
+#[test]
+fn colour_when_forced_and_never_with_no_color() {
+    let env = indexed();
+    let run = |no_color: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newssearch"));
+        command
+            .args(["query", "碳中和"])
+            .current_dir(env.dir.path())
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    let coloured = run(false);
+    assert!(
+        coloured.contains("\u{1b}[") && coloured.contains("碳中和\u{1b}["),
+        "{coloured:?}"
+    );
+    assert!(!run(true).contains('\u{1b}'));
+}
