@@ -12,6 +12,10 @@ use super::document::{self, FileInfo};
 use crate::error::{Error, Result};
 use crate::post::{MAX_POST_BYTES, Post, PostError};
 
+/// Above this many posts a full merge would cost more memory than it saves; tantivy's merge
+/// policy keeps the segment count in check instead.
+const COMPACT_MAX_POSTS: usize = 50_000;
+
 /// Files read and analysed together before their documents go to the writer.
 const PIPELINE_CHUNK: usize = 256;
 
@@ -180,7 +184,7 @@ impl NewsIndex {
     fn compact(&self, mut writer: tantivy::IndexWriter, changed: usize) -> Result<()> {
         let segments = self.index.searchable_segment_ids()?;
         let total = self.reader.searcher().num_docs() as usize;
-        if segments.len() > 4 && changed * 4 >= total && total > 0 {
+        if segments.len() > 4 && changed * 4 >= total && total > 0 && total <= COMPACT_MAX_POSTS {
             // Only an optimisation: a merge that tantivy's own policy already started wins.
             let _ = writer.merge(&segments).wait();
         }

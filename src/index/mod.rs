@@ -52,7 +52,7 @@ impl Dictionary {
 }
 
 /// Memory for the writer, shared by its threads (tantivy wants ≥ 15 MB a thread).
-const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+const WRITER_MEMORY: usize = 160 * 1024 * 1024;
 
 /// What newssearch records about an index beside tantivy's files.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

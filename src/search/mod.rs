@@ -21,7 +21,7 @@ pub use explain::{ClauseMatch, Explanation, PostExplanation, StringMatch};
 pub use facets::{FacetCount, Facets};
 pub use plan::{ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST};
 pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
-pub use snippet::{Snippet, SnippetOptions, find_matches, snippets};
+pub use snippet::{Snippet, SnippetOptions, find_matches, highlight_html, snippets};
 pub use syntax::{Clause, MAX_QUERY_CHARS, ParsedQuery, Scope, SyntaxError, parse};
 
 use crate::error::{Error, Result};
@@ -53,6 +53,13 @@ pub struct Hit {
     pub snippets: Vec<Snippet>,
     /// Paths of other matching posts that are reprints of this one (collapsed into this hit).
     pub reprints: Vec<String>,
+}
+
+impl Hit {
+    /// The title as escaped HTML with the matches in `<mark>`.
+    pub fn title_html(&self) -> String {
+        highlight_html(&self.title, &self.title_highlights)
+    }
 }
 
 /// What a search found.

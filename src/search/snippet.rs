@@ -13,6 +13,29 @@ pub struct Snippet {
     pub highlights: Vec<Range<usize>>,
 }
 
+impl Snippet {
+    /// The fragment as HTML: the post text escaped (a `<script>` in a post never comes out
+    /// live), every highlight wrapped in `<mark>`.
+    pub fn to_html(&self) -> String {
+        highlight_html(&self.text, &self.highlights)
+    }
+}
+
+/// `text` as escaped HTML with `ranges` (byte ranges, ordered, not overlapping) in `<mark>`.
+pub fn highlight_html(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut html = String::with_capacity(text.len() + ranges.len() * 13);
+    let mut at = 0;
+    for range in ranges {
+        html_escape::encode_text_to_string(&text[at..range.start], &mut html);
+        html.push_str("<mark>");
+        html_escape::encode_text_to_string(&text[range.clone()], &mut html);
+        html.push_str("</mark>");
+        at = range.end;
+    }
+    html_escape::encode_text_to_string(&text[at..], &mut html);
+    html
+}
+
 /// How snippets are cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SnippetOptions {
@@ -252,6 +275,17 @@ mod tests {
         for (text, needles, max, expected) in table {
             assert_eq!(cut(text, needles, *max), *expected, "{text}");
         }
+    }
+
+    #[test]
+    fn html_rendering_escapes_the_post_text() {
+        let text = "<script>alert(1)</script>数字化&更多";
+        let matches = find_matches(text, &["数字化".to_owned()]);
+        let snippet = &snippets(text, &matches, SnippetOptions::default())[0];
+        assert_eq!(
+            snippet.to_html(),
+            "&lt;script&gt;alert(1)&lt;/script&gt;<mark>数字化</mark>&amp;更多"
+        );
     }
 
     #[test]
