@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestEnv, fixtures};
+use common::TestEnv;
 
 /// Replaces the `(0.8 ms)` timings, which differ from run to run.
 fn without_timings(line: &str) -> String {
@@ -32,12 +32,7 @@ fn readme_example_output_is_real() {
     let expected: Vec<&str> = block.split_once("```").unwrap().0.lines().collect();
 
     let env = TestEnv::new();
-    let posts = env.path("fixtures/posts");
-    std::fs::create_dir_all(&posts).unwrap();
-    for entry in std::fs::read_dir(fixtures().join("posts")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), posts.join(entry.file_name())).unwrap();
-    }
+    env.copy_fixtures("fixtures/posts");
     let mut actual = String::from_utf8(env.run_ok(&["index", "fixtures/posts"], 0).stdout).unwrap();
     actual.push_str(&String::from_utf8(env.run_ok(&["query", "数字化"], 0).stdout).unwrap());
     let actual: Vec<String> = actual.lines().map(without_timings).collect();

@@ -22,10 +22,10 @@ pub const TITLE_BOOST: f32 = 2.5;
 pub const LITERAL_BONUS: f32 = 1000.0;
 /// Added on top when the literal is in the title.
 pub const TITLE_LITERAL_BONUS: f32 = 500.0;
-/// Added when a clause's words occur in order close together (within [`PROXIMITY_SLOP`] units)
+/// Added when a clause's words occur in order close together (within `PROXIMITY_SLOP` units)
 /// without being literally adjacent everywhere.
 pub const PROXIMITY_BONUS: f32 = 10.0;
-/// How far apart (in units) words may be for [`PROXIMITY_BONUS`].
+/// How far apart (in units) words may be for `PROXIMITY_BONUS`.
 pub const PROXIMITY_SLOP: u32 = 12;
 /// Added to a post whose title alone satisfies the whole query: for news, the story that is
 /// *about* the query.

@@ -85,13 +85,18 @@ impl TestEnv {
     /// A folder `posts/` holding copies of the bundled fixtures.
     pub fn with_fixtures() -> TestEnv {
         let env = TestEnv::new();
-        let posts = env.path("posts");
+        env.copy_fixtures("posts");
+        env
+    }
+
+    /// Copies the bundled fixture posts into `relative`.
+    pub fn copy_fixtures(&self, relative: &str) {
+        let posts = self.path(relative);
         std::fs::create_dir_all(&posts).unwrap();
         for entry in std::fs::read_dir(fixtures().join("posts")).unwrap() {
             let entry = entry.unwrap();
             std::fs::copy(entry.path(), posts.join(entry.file_name())).unwrap();
         }
-        env
     }
 
     pub fn path(&self, relative: &str) -> PathBuf {
