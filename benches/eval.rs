@@ -160,31 +160,14 @@ fn main() {
         let recall = recall_set(engine.as_ref(), &queries, &truths, docs.len());
         let words = known_item(engine.as_ref(), known.iter().map(|k| (&k.words, &k.name)));
         let span = known_item(engine.as_ref(), known.iter().map(|k| (&k.span, &k.name)));
-        println!(
-            "| {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
-            engine.name(),
-            recall.0,
-            recall.1,
-            recall.2,
-            words.0,
-            words.1,
-            words.2,
-            span.0,
-            span.1,
-            span.2
-        );
+        let all = [
+            recall.0, recall.1, recall.2, words.0, words.1, words.2, span.0, span.1, span.2,
+        ];
+        println!("| {} | {} |", engine.name(), cells(&all));
         let words = known_item(engine.as_ref(), unique.iter().map(|k| (&k.words, &k.name)));
         let span = known_item(engine.as_ref(), unique.iter().map(|k| (&k.span, &k.name)));
-        unique_rows.push(format!(
-            "| {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
-            engine.name(),
-            words.0,
-            words.1,
-            words.2,
-            span.0,
-            span.1,
-            span.2
-        ));
+        let unique_cells = [words.0, words.1, words.2, span.0, span.1, span.2];
+        unique_rows.push(format!("| {} | {} |", engine.name(), cells(&unique_cells)));
     }
     println!(
         "\nKnown items whose title is unique in the corpus ({} of {}):\n",
@@ -218,6 +201,15 @@ fn main() {
         }
     }
     eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Table cells with three decimals.
+fn cells(values: &[f64]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:.3}"))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 fn load(folder: &Path) -> Vec<Doc> {

@@ -63,7 +63,7 @@ pub struct IndexArgs {
     #[arg(long, value_name = "FILE")]
     pub user_dict: Option<PathBuf>,
     /// Commit after this many posts: an interrupted run keeps what it committed.
-    #[arg(long, value_name = "POSTS", default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "POSTS", default_value_t = newssearch::DEFAULT_BATCH_SIZE as u64, value_parser = clap::value_parser!(u64).range(1..))]
     pub commit_every: u64,
 }
 

@@ -39,8 +39,8 @@ mod search;
 
 pub use error::{Error, Result};
 pub use index::{
-    Dictionary, Fields, IndexMeta, IndexOptions, IndexReport, NewsIndex, Progress, SkippedFile,
-    USER_DICT_FILE,
+    DEFAULT_BATCH_SIZE, Dictionary, Fields, IndexMeta, IndexOptions, IndexReport, NewsIndex,
+    Progress, SkippedFile, USER_DICT_FILE,
 };
 pub use post::{MAX_POST_BYTES, Post, PostError, china_standard_time, parse_post_date};
 pub use search::{

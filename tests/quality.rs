@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestEnv, file_name, stderr, stdout};
+use common::{TestEnv, stderr, stdout};
 
 fn indexed() -> TestEnv {
     let env = TestEnv::with_fixtures();
@@ -180,7 +180,6 @@ fn a_bad_user_dictionary_is_a_clear_error() {
         "{}",
         stderr(&out)
     );
-    let _ = file_name("x");
 }
 
 #[test]

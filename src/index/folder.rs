@@ -19,6 +19,9 @@ const COMPACT_MAX_POSTS: usize = 50_000;
 /// Files read and analysed together before their documents go to the writer.
 const PIPELINE_CHUNK: usize = 256;
 
+/// Posts between two commits unless told otherwise.
+pub const DEFAULT_BATCH_SIZE: usize = 20_000;
+
 /// How a folder is indexed.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
@@ -28,7 +31,9 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> IndexOptions {
-        IndexOptions { batch_size: 20_000 }
+        IndexOptions {
+            batch_size: DEFAULT_BATCH_SIZE,
+        }
     }
 }
 

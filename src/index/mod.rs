@@ -15,7 +15,7 @@ use crate::analysis::{self, Segmenter};
 use crate::error::{Error, Result};
 use crate::post::Post;
 
-pub use folder::{IndexOptions, IndexReport, Progress, SkippedFile};
+pub use folder::{DEFAULT_BATCH_SIZE, IndexOptions, IndexReport, Progress, SkippedFile};
 pub use schema::Fields;
 
 /// The file beside tantivy's own that records what built the index.
