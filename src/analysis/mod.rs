@@ -9,15 +9,17 @@
 mod normalize;
 mod segmenter;
 mod simhash;
+mod stream;
 mod tokenizers;
 mod units;
 
 pub use normalize::{Normalized, normalize};
 pub use segmenter::{DictError, Segmenter};
 pub use simhash::{distance, simhash, simhash_normalized};
+pub use stream::{Prepared, Stream};
 pub use tokenizers::{
-    Analyzed, BigramTokenizer, END, Run, Tokens, UnigramTokenizer, WordTokenizer, analyze,
-    bigram_tokens, runs, unigram_tokens, word_tokens,
+    Analyzed, BigramTokenizer, END, Run, UnigramTokenizer, WordTokenizer, analyze, bigram_tokens,
+    runs, unigram_tokens, word_tokens,
 };
 pub use units::{Unit, UnitKind, bigram, is_han, units};
 

@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, Tokenizer};
 
 use super::normalize::Normalized;
 use super::segmenter::Segmenter;
 use super::simhash::simhash_normalized;
+use super::stream::Stream;
 use super::units::{Unit, UnitKind, bigram, units};
 
 /// Emits every Latin/digit word, normalised: the terms a one-word query matches.
@@ -30,34 +31,6 @@ impl WordTokenizer {
     /// A word tokenizer on `segmenter`.
     pub fn new(segmenter: Arc<Segmenter>) -> WordTokenizer {
         WordTokenizer { segmenter }
-    }
-}
-
-/// A token stream over tokens computed up front.
-#[derive(Debug, Default)]
-pub struct Tokens {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for Tokens {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
-impl From<Vec<Token>> for Tokens {
-    fn from(tokens: Vec<Token>) -> Tokens {
-        Tokens { tokens, next: 0 }
     }
 }
 
@@ -179,29 +152,26 @@ pub fn analyze(text: &str, segmenter: &Segmenter) -> Analyzed {
 }
 
 impl Tokenizer for UnigramTokenizer {
-    type TokenStream<'a> = Tokens;
+    type TokenStream<'a> = Stream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let normalized = Normalized::new(text);
-        unigram_tokens(&normalized, &units(normalized.as_str())).into()
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream {
+        Stream::unigrams(text)
     }
 }
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = Tokens;
+    type TokenStream<'a> = Stream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let normalized = Normalized::new(text);
-        bigram_tokens(&normalized, &units(normalized.as_str())).into()
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream {
+        Stream::bigrams(text)
     }
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = Tokens;
+    type TokenStream<'a> = Stream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let normalized = Normalized::new(text);
-        word_tokens(&normalized, &units(normalized.as_str()), &self.segmenter).into()
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream {
+        Stream::words(text, &self.segmenter)
     }
 }
 

@@ -1,0 +1,289 @@
+//! Token streams for indexing: each text is normalised and cut into units once per thread, and
+//! every token is written into one reused [`Token`] instead of a fresh `String`.
+//!
+//! tantivy tokenizes a title (or body) once per field, three times in all; the thread's last
+//! prepared text is kept, so the second and third field reuse it. The tokens are exactly those of
+//! [`unigram_tokens`](super::unigram_tokens), [`bigram_tokens`](super::bigram_tokens) and
+//! [`word_tokens`](super::word_tokens) (a test checks it).
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::rc::Rc;
+
+use tantivy::tokenizer::{Token, TokenStream};
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::normalize::Normalized;
+use super::segmenter::Segmenter;
+use super::tokenizers::{END, Run, runs};
+use super::units::{Unit, UnitKind, units};
+
+/// A stretch of normalised text: a unit or a word.
+#[derive(Debug, Clone)]
+pub(crate) struct Span {
+    kind: UnitKind,
+    chars: Range<usize>,
+    bytes: Range<usize>,
+}
+
+/// A text normalised and cut into units.
+#[derive(Debug)]
+pub struct Prepared {
+    normalized: Normalized,
+    units: Vec<Span>,
+}
+
+impl Prepared {
+    fn new(text: &str) -> Prepared {
+        let normalized = Normalized::new(text);
+        let units = units(normalized.as_str())
+            .into_iter()
+            .map(|u| Span {
+                kind: u.kind,
+                chars: u.chars,
+                bytes: u.bytes,
+            })
+            .collect();
+        Prepared { normalized, units }
+    }
+
+    /// `text` prepared, reusing this thread's previous result when it was the same text.
+    pub fn of(text: &str) -> Rc<Prepared> {
+        thread_local! {
+            static LAST: RefCell<Option<(u64, usize, Rc<Prepared>)>> = const { RefCell::new(None) };
+        }
+        let key = xxh3_64(text.as_bytes());
+        LAST.with_borrow_mut(|last| match last {
+            Some((k, len, prepared)) if *k == key && *len == text.len() => prepared.clone(),
+            _ => {
+                let prepared = Rc::new(Prepared::new(text));
+                *last = Some((key, text.len(), prepared.clone()));
+                prepared
+            }
+        })
+    }
+
+    fn text(&self, span: &Span) -> &str {
+        &self.normalized.as_str()[span.bytes.clone()]
+    }
+
+    /// The units, borrowing the normalised text.
+    pub fn units(&self) -> Vec<Unit<'_>> {
+        self.units
+            .iter()
+            .map(|u| Unit {
+                text: self.text(u),
+                kind: u.kind,
+                chars: u.chars.clone(),
+                bytes: u.bytes.clone(),
+            })
+            .collect()
+    }
+
+    /// Where jieba's search-mode words of the Han runs, and the Latin/digit words, are.
+    fn words(&self, segmenter: &Segmenter) -> Vec<Span> {
+        let text = self.normalized.as_str();
+        let units = self.units();
+        let mut spans = Vec::new();
+        for run in runs(&units) {
+            match run {
+                Run::Word(unit) => spans.push(Span {
+                    kind: UnitKind::Word,
+                    chars: unit.chars.clone(),
+                    bytes: unit.bytes.clone(),
+                }),
+                Run::Han { bytes, chars } => {
+                    let run_text = &text[bytes.clone()];
+                    let starts: Vec<usize> = run_text
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .chain([run_text.len()])
+                        .collect();
+                    for word in segmenter.cut_for_search(run_text) {
+                        spans.push(Span {
+                            kind: UnitKind::Han,
+                            chars: chars.start + word.start..chars.start + word.end,
+                            bytes: bytes.start + starts[word.start]..bytes.start + starts[word.end],
+                        });
+                    }
+                }
+            }
+        }
+        spans
+    }
+}
+
+/// Which tokens a [`Stream`] emits.
+#[derive(Debug)]
+enum Emit {
+    /// Latin/digit words, at their unit positions.
+    Unigrams,
+    /// Every pair of adjacent units, and the last unit with [`END`].
+    Bigrams,
+    /// Words, numbered in order.
+    Words(Vec<Span>),
+}
+
+/// A token stream over a prepared text.
+#[derive(Debug)]
+pub struct Stream {
+    prepared: Rc<Prepared>,
+    emit: Emit,
+    next: usize,
+    token: Token,
+}
+
+impl Stream {
+    /// Latin/digit words of `text`.
+    pub fn unigrams(text: &str) -> Stream {
+        Stream::new(Prepared::of(text), Emit::Unigrams)
+    }
+
+    /// Unit bigrams of `text`.
+    pub fn bigrams(text: &str) -> Stream {
+        Stream::new(Prepared::of(text), Emit::Bigrams)
+    }
+
+    /// Words of `text`.
+    pub fn words(text: &str, segmenter: &Segmenter) -> Stream {
+        let prepared = Prepared::of(text);
+        let words = prepared.words(segmenter);
+        Stream::new(prepared, Emit::Words(words))
+    }
+
+    fn new(prepared: Rc<Prepared>, emit: Emit) -> Stream {
+        Stream {
+            prepared,
+            emit,
+            next: 0,
+            token: Token::default(),
+        }
+    }
+
+    /// Sets the token's offsets and position; its text is already written.
+    fn place(&mut self, chars: Range<usize>, position: usize) {
+        let offsets = self.prepared.normalized.original_range(chars);
+        self.token.offset_from = offsets.start;
+        self.token.offset_to = offsets.end;
+        self.token.position = position;
+        self.token.position_length = 1;
+    }
+}
+
+impl TokenStream for Stream {
+    fn advance(&mut self) -> bool {
+        let prepared = Rc::clone(&self.prepared);
+        let units = &prepared.units;
+        let text = &mut self.token.text;
+        text.clear();
+        let (chars, position) = match &self.emit {
+            Emit::Unigrams => {
+                let Some(i) = (self.next..units.len()).find(|&i| units[i].kind == UnitKind::Word)
+                else {
+                    self.next = units.len();
+                    return false;
+                };
+                self.next = i + 1;
+                text.push_str(prepared.text(&units[i]));
+                (units[i].chars.clone(), i)
+            }
+            Emit::Bigrams => {
+                let i = self.next;
+                let Some(first) = units.get(i) else {
+                    return false;
+                };
+                self.next += 1;
+                text.push_str(prepared.text(first));
+                match units.get(i + 1) {
+                    Some(second) => {
+                        // As `bigram`: words are joined with a space.
+                        if first.kind == UnitKind::Word || second.kind == UnitKind::Word {
+                            text.push(' ');
+                        }
+                        text.push_str(prepared.text(second));
+                        (first.chars.start..second.chars.end, i)
+                    }
+                    None => {
+                        text.push_str(END);
+                        (first.chars.clone(), i)
+                    }
+                }
+            }
+            Emit::Words(words) => {
+                let i = self.next;
+                let Some(word) = words.get(i) else {
+                    return false;
+                };
+                self.next += 1;
+                text.push_str(prepared.text(word));
+                (word.chars.clone(), i)
+            }
+        };
+        self.place(chars, position);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{bigram_tokens, unigram_tokens, word_tokens};
+
+    fn collect(mut stream: Stream) -> Vec<Token> {
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().clone());
+        }
+        out
+    }
+
+    #[test]
+    fn streams_equal_the_token_lists() {
+        let segmenter = Segmenter::shared();
+        for text in [
+            "",
+            "碳中和",
+            "數字經濟與ＧＤＰ增长9.8%，AI芯片 c919大飞机",
+            "hello world",
+            "党",
+            "“数字经济”发展",
+        ] {
+            let normalized = Normalized::new(text);
+            let us = units(normalized.as_str());
+            // Twice, so that the second run comes from the thread's cache.
+            for _ in 0..2 {
+                assert_eq!(
+                    collect(Stream::bigrams(text)),
+                    bigram_tokens(&normalized, &us),
+                    "{text}"
+                );
+                assert_eq!(
+                    collect(Stream::unigrams(text)),
+                    unigram_tokens(&normalized, &us),
+                    "{text}"
+                );
+                assert_eq!(
+                    collect(Stream::words(text, &segmenter)),
+                    word_tokens(&normalized, &us, &segmenter),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_cache_tells_texts_apart() {
+        let a = collect(Stream::bigrams("数字经济"));
+        let b = collect(Stream::bigrams("数字金融"));
+        assert_ne!(a, b);
+        assert_eq!(collect(Stream::bigrams("数字经济")), a);
+    }
+}
