@@ -202,21 +202,32 @@ impl NewsIndex {
     fn indexed_files(&self) -> Result<HashMap<String, Indexed>> {
         let searcher = self.reader.searcher();
         let mut files: HashMap<String, Indexed> = HashMap::new();
-        let mut key = String::new();
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let keys = fast
                 .str("key")?
                 .ok_or_else(|| tantivy::TantivyError::SchemaError("no key column".into()))?;
+            // The key dictionary read once, in order: looking up each post's key on its own
+            // would decompress a dictionary block per post.
+            let mut names = Vec::with_capacity(keys.num_terms());
+            let mut stream = keys
+                .dictionary()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                names.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
             let mtimes = fast.i64("mtime")?;
             let sizes = fast.u64("size")?;
             for doc in segment.doc_ids_alive() {
-                let Some(ord) = keys.term_ords(doc).next() else {
+                let Some(name) = keys
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|ord| names.get(ord as usize))
+                else {
                     continue;
                 };
-                keys.ord_to_str(ord, &mut key)
-                    .map_err(tantivy::TantivyError::from)?;
-                let entry = files.entry(key.clone()).or_insert(Indexed {
+                let entry = files.entry(name.clone()).or_insert(Indexed {
                     mtime: mtimes.first(doc).unwrap_or_default(),
                     size: sizes.first(doc).unwrap_or_default(),
                     copies: 0,
