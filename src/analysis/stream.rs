@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::normalize::Normalized;
 use super::segmenter::Segmenter;
-use super::tokenizers::{END, Run, runs};
+use super::tokenizers::{END, word_ranges};
 use super::units::{Unit, UnitKind, units};
 
 /// A stretch of normalised text: a unit or a word.
@@ -80,36 +80,16 @@ impl Prepared {
             .collect()
     }
 
-    /// Where jieba's search-mode words of the Han runs, and the Latin/digit words, are.
+    /// Where the words are, as spans of the normalised text (a word span's kind is never read).
     fn words(&self, segmenter: &Segmenter) -> Vec<Span> {
-        let text = self.normalized.as_str();
-        let units = self.units();
-        let mut spans = Vec::new();
-        for run in runs(&units) {
-            match run {
-                Run::Word(unit) => spans.push(Span {
-                    kind: UnitKind::Word,
-                    chars: unit.chars.clone(),
-                    bytes: unit.bytes.clone(),
-                }),
-                Run::Han { bytes, chars } => {
-                    let run_text = &text[bytes.clone()];
-                    let starts: Vec<usize> = run_text
-                        .char_indices()
-                        .map(|(i, _)| i)
-                        .chain([run_text.len()])
-                        .collect();
-                    for word in segmenter.cut_for_search(run_text) {
-                        spans.push(Span {
-                            kind: UnitKind::Han,
-                            chars: chars.start + word.start..chars.start + word.end,
-                            bytes: bytes.start + starts[word.start]..bytes.start + starts[word.end],
-                        });
-                    }
-                }
-            }
-        }
-        spans
+        word_ranges(self.normalized.as_str(), &self.units(), segmenter)
+            .into_iter()
+            .map(|(chars, bytes)| Span {
+                kind: UnitKind::Han,
+                chars,
+                bytes,
+            })
+            .collect()
     }
 }
 

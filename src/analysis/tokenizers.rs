@@ -1,5 +1,6 @@
 //! The analyzers as tantivy tokenizers: units, unit bigrams and jieba words.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, Tokenizer};
@@ -88,6 +89,36 @@ pub fn bigram_tokens(normalized: &Normalized, units: &[Unit<'_>]) -> Vec<Token> 
     tokens
 }
 
+/// Where the words are, as (character range, byte range) of the normalised `text`: jieba's
+/// search-mode words of Han runs, and Latin/digit words.
+pub(crate) fn word_ranges(
+    text: &str,
+    units: &[Unit<'_>],
+    segmenter: &Segmenter,
+) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut words = Vec::new();
+    for run in runs(units) {
+        match run {
+            Run::Word(unit) => words.push((unit.chars.clone(), unit.bytes.clone())),
+            Run::Han { bytes, chars } => {
+                let run_text = &text[bytes.clone()];
+                let starts: Vec<usize> = run_text
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([run_text.len()])
+                    .collect();
+                for word in segmenter.cut_for_search(run_text) {
+                    words.push((
+                        chars.start + word.start..chars.start + word.end,
+                        bytes.start + starts[word.start]..bytes.start + starts[word.end],
+                    ));
+                }
+            }
+        }
+    }
+    words
+}
+
 /// The word tokens: jieba search-mode words of Han runs, and Latin/digit words.
 pub fn word_tokens(
     normalized: &Normalized,
@@ -95,35 +126,13 @@ pub fn word_tokens(
     segmenter: &Segmenter,
 ) -> Vec<Token> {
     let text = normalized.as_str();
-    let mut tokens = Vec::new();
-    for run in runs(units) {
-        match run {
-            Run::Word(unit) => {
-                let position = tokens.len();
-                tokens.push(token(
-                    normalized,
-                    unit.chars.clone(),
-                    unit.text.to_owned(),
-                    position,
-                ));
-            }
-            Run::Han { bytes, chars } => {
-                let run_text = &text[bytes];
-                let starts: Vec<usize> = run_text
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .chain([run_text.len()])
-                    .collect();
-                for word in segmenter.cut_for_search(run_text) {
-                    let position = tokens.len();
-                    let word_text = run_text[starts[word.start]..starts[word.end]].to_owned();
-                    let word_chars = chars.start + word.start..chars.start + word.end;
-                    tokens.push(token(normalized, word_chars, word_text, position));
-                }
-            }
-        }
-    }
-    tokens
+    word_ranges(text, units, segmenter)
+        .into_iter()
+        .enumerate()
+        .map(|(position, (chars, bytes))| {
+            token(normalized, chars, text[bytes].to_owned(), position)
+        })
+        .collect()
 }
 
 /// A text analysed once for every field: normalised, cut into units, words and bigrams.
