@@ -6,11 +6,11 @@ mod merge;
 mod schema;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::{LockError, OpenDirectoryError};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
+use tantivy::{Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
 use crate::analysis::{self, Segmenter};
 use crate::error::{Error, Result};
@@ -212,13 +212,18 @@ impl NewsIndex {
     }
 
     fn wrap(
-        index: Index,
+        mut index: Index,
         fields: Fields,
         dir: Option<PathBuf>,
         meta: IndexMeta,
         segmenter: Arc<Segmenter>,
     ) -> Result<NewsIndex> {
         analysis::register(index.tokenizers(), segmenter);
+        // Searching segments in parallel pays off when there are several; with one or two, waking
+        // the threads costs more than it saves on most queries.
+        if index.searchable_segment_metas().map_or(0, |m| m.len()) >= PARALLEL_SEGMENTS {
+            index.set_executor(search_executor().clone());
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -312,6 +317,19 @@ fn settings() -> tantivy::IndexSettings {
         docstore_blocksize: 65_536,
         ..Default::default()
     }
+}
+
+/// From this many segments on, an opened index searches them in parallel.
+const PARALLEL_SEGMENTS: usize = 3;
+
+/// The threads every index searches its segments with, one per core, shared by all indexes of
+/// the process: a query over several segments uses every core.
+fn search_executor() -> &'static Executor {
+    static EXECUTOR: LazyLock<Executor> = LazyLock::new(|| {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Executor::multi_thread(threads, "newssearch-search-").unwrap_or(Executor::SingleThread)
+    });
+    &EXECUTOR
 }
 
 fn damaged(dir: &Path, error: impl Into<TantivyError>) -> Error {
