@@ -191,8 +191,12 @@ fn main() {
                 let top = engines[0].search(query, 10);
                 if top.first() != Some(&item.name) {
                     let rank = top.iter().position(|n| *n == item.name);
+                    let reference = engines[1]
+                        .search(query, 10)
+                        .iter()
+                        .position(|n| *n == item.name);
                     eprintln!(
-                        "MISS {query:?} rank {rank:?} want {:?} got {:?}",
+                        "MISS {query:?} rank {rank:?} (reference {reference:?}) want {:?} got {:?}",
                         titles[item.name.as_str()],
                         top.first().map(|n| titles[n.as_str()])
                     );
