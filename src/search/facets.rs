@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
-use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
@@ -29,24 +30,87 @@ pub struct Facets {
     pub month: Vec<FacetCount>,
 }
 
-/// A collector of every root facet value of a facet field.
-pub fn facet_collector(field: &str) -> FacetCollector {
-    let mut collector = FacetCollector::for_field(field);
-    collector.add_facet(Facet::root());
-    collector
+/// Counts matches by the values of a one-level facet field (`/category`, `/tag`).
+///
+/// tantivy's `FacetCollector` walks the field's whole facet dictionary for every segment of
+/// every query to map child facets onto their parents; the values here have no parents, so
+/// counting term ordinals and naming only the ones that occurred is enough.
+pub struct ValueCounts(pub &'static str);
+
+/// [`ValueCounts`] for one segment.
+pub struct ValueSegment {
+    reader: FacetReader,
+    counts: Vec<u64>,
 }
 
-/// The children of the root facet, most frequent first.
-pub fn top_level(counts: &FacetCounts) -> Vec<FacetCount> {
-    let mut out: Vec<FacetCount> = counts
-        .get(Facet::root())
-        .map(|(facet, count)| FacetCount {
-            value: facet
-                .to_path()
-                .last()
-                .map_or_else(String::new, |s| (*s).to_owned()),
-            count,
+impl Collector for ValueCounts {
+    type Fruit = HashMap<String, u64>;
+    type Child = ValueSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<ValueSegment> {
+        let reader = segment.facet_reader(self.0)?;
+        Ok(ValueSegment {
+            counts: vec![0; reader.num_facets()],
+            reader,
         })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<String, u64>>,
+    ) -> tantivy::Result<HashMap<String, u64>> {
+        let mut all = HashMap::new();
+        for (value, count) in fruits.into_iter().flatten() {
+            *all.entry(value).or_default() += count;
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for ValueSegment {
+    type Fruit = HashMap<String, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        // A post counts once per value, even if it lists the value twice (ords come sorted).
+        let mut previous = None;
+        for ord in self.reader.facet_ords(doc) {
+            if previous != Some(ord)
+                && let Some(count) = self.counts.get_mut(ord as usize)
+            {
+                *count += 1;
+            }
+            previous = Some(ord);
+        }
+    }
+
+    fn harvest(self) -> HashMap<String, u64> {
+        let mut facet = Facet::root();
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .filter_map(|(ord, count)| {
+                self.reader.facet_from_ord(ord as u64, &mut facet).ok()?;
+                let value = facet.to_path().last().map(|s| (*s).to_owned())?;
+                Some((value, *count))
+            })
+            .collect()
+    }
+}
+
+/// Values with their counts, most frequent first.
+pub fn by_count(counts: HashMap<String, u64>) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     out
@@ -126,4 +190,53 @@ pub fn histograms(months: &HashMap<u64, u64>) -> (Vec<FacetCount>, Vec<FacetCoun
         .collect();
     month.sort_by(|a, b| a.value.cmp(&b.value));
     (year, month)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{NewsIndex, Post, SearchRequest};
+
+    fn post(body: &str, categories: &[&str], tags: &[&str]) -> Post {
+        Post {
+            title: "标题".into(),
+            body: body.into(),
+            categories: categories.iter().map(|c| c.to_string()).collect(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn counts_each_matching_post_once_per_value_across_segments() {
+        let index = NewsIndex::create_in_ram().unwrap();
+        // Two commits: two segments.
+        index
+            .add_posts([
+                ("a", post("数字经济", &["经济"], &["数字", "数字", "政策"])),
+                ("b", post("数字经济", &["经济"], &["数字"])),
+                ("c", post("体育新闻", &["体育"], &["足球"])),
+            ])
+            .unwrap();
+        index
+            .add_posts([
+                ("d", post("数字经济", &["科技"], &["数字"])),
+                ("e", post("足球比赛", &["体育"], &["足球"])),
+            ])
+            .unwrap();
+        let facets = index
+            .search(&SearchRequest::new("数字经济"))
+            .unwrap()
+            .facets;
+        let pairs = |counts: &[super::FacetCount]| -> Vec<(String, u64)> {
+            counts.iter().map(|c| (c.value.clone(), c.count)).collect()
+        };
+        assert_eq!(
+            pairs(&facets.category),
+            [("经济".to_owned(), 2), ("科技".to_owned(), 1)]
+        );
+        assert_eq!(
+            pairs(&facets.tags),
+            [("数字".to_owned(), 3), ("政策".to_owned(), 1)]
+        );
+    }
 }

@@ -93,10 +93,7 @@ impl NewsIndex {
         loop {
             let facets = (
                 Count,
-                (
-                    facets::facet_collector("category"),
-                    facets::facet_collector("tag"),
-                ),
+                (facets::ValueCounts("category"), facets::ValueCounts("tag")),
                 facets::MonthCounts,
             );
             let (ranked, (total, (categories, tags), months)) =
@@ -123,8 +120,8 @@ impl NewsIndex {
                     took: started.elapsed(),
                     hits,
                     facets: Facets {
-                        category: facets::top_level(&categories),
-                        tags: facets::top_level(&tags),
+                        category: facets::by_count(categories),
+                        tags: facets::by_count(tags),
                         year,
                         month,
                     },
