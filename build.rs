@@ -8,6 +8,8 @@ fn main() {
     let mut table = String::from(
         "/// (traditional, simplified) pairs, sorted.\npub static T2S: &[(char, char)] = &[\n",
     );
+    // One bit per unified ideograph (U+4E00..=U+9FFF): set when it has a simplified form.
+    let mut bits = [0u64; (0x9FFF_usize - 0x4E00 + 1).div_ceil(64)];
     let mut count = 0;
     for range in ranges {
         for code in range {
@@ -20,10 +22,21 @@ fn main() {
             {
                 writeln!(table, "    ({c:?}, {simplified:?}),").expect("write to string");
                 count += 1;
+                if (0x4E00..=0x9FFF).contains(&code) {
+                    let i = (code - 0x4E00) as usize;
+                    bits[i / 64] |= 1 << (i % 64);
+                }
             }
         }
     }
     table.push_str("];\n");
+    write!(
+        table,
+        "/// One bit per unified ideograph from U+4E00: set when `T2S` has it.\n\
+         pub static HAS_T2S: [u64; {}] = {bits:?};\n",
+        bits.len()
+    )
+    .expect("write to string");
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("t2s.rs");
     std::fs::write(out, table).expect("write t2s.rs");
     println!("cargo:rerun-if-changed=build.rs");
