@@ -67,11 +67,7 @@ impl Collector for ValueCounts {
         &self,
         fruits: Vec<HashMap<String, u64>>,
     ) -> tantivy::Result<HashMap<String, u64>> {
-        let mut all = HashMap::new();
-        for (value, count) in fruits.into_iter().flatten() {
-            *all.entry(value).or_default() += count;
-        }
-        Ok(all)
+        Ok(sum_counts(fruits))
     }
 }
 
@@ -104,6 +100,15 @@ impl SegmentCollector for ValueSegment {
             })
             .collect()
     }
+}
+
+/// The per-segment counts of a collector, added up.
+fn sum_counts<K: std::hash::Hash + Eq>(fruits: Vec<HashMap<K, u64>>) -> HashMap<K, u64> {
+    let mut all = HashMap::new();
+    for (key, count) in fruits.into_iter().flatten() {
+        *all.entry(key).or_default() += count;
+    }
+    all
 }
 
 /// Values with their counts, most frequent first.
@@ -145,11 +150,7 @@ impl Collector for MonthCounts {
     }
 
     fn merge_fruits(&self, fruits: Vec<HashMap<u64, u64>>) -> tantivy::Result<HashMap<u64, u64>> {
-        let mut all = HashMap::new();
-        for (month, count) in fruits.into_iter().flatten() {
-            *all.entry(month).or_default() += count;
-        }
-        Ok(all)
+        Ok(sum_counts(fruits))
     }
 }
 
