@@ -104,6 +104,34 @@ fn title_and_literal_matches_rank_above_scattered_body_matches() {
 }
 
 #[test]
+fn the_headline_that_is_the_query_ranks_above_longer_headlines() {
+    let env = TestEnv::new();
+    env.write(
+        "posts/exact.md",
+        "---\ntitle: 天南地北迎新年\n---\n各地举办活动。\n",
+    );
+    env.write(
+        "posts/longer.md",
+        "---\ntitle: 天南地北迎新年 喜庆欢乐庆元旦 各地活动丰富多彩\n---\n各地举办活动，天南地北迎新年。\n",
+    );
+    env.write(
+        "posts/body.md",
+        "---\ntitle: 新年活动\n---\n天南地北迎新年，天南地北迎新年。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(
+        env.names(&["天南地北迎新年"]),
+        ["exact.md", "longer.md", "body.md"]
+    );
+    assert_eq!(
+        env.names(&["天南地北 新年"]),
+        ["exact.md", "longer.md", "body.md"]
+    );
+    let out = stdout(&env.run_ok(&["explain", "天南地北 新年", "posts/exact.md"], 0));
+    assert!(out.contains("title cover"), "{out}");
+}
+
+#[test]
 fn constructed_reprints_collapse_with_a_count() {
     let env = TestEnv::new();
     let story = "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好。\

@@ -1,5 +1,6 @@
 //! Search: query parsing, planning, ranking, filters, facets, snippets.
 
+mod cover;
 mod explain;
 mod facets;
 mod plan;

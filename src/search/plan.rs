@@ -10,6 +10,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DateTime, Searcher, Term};
 
 use super::SearchRequest;
+use super::cover::CoverQuery;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
 use crate::analysis::{Run, UnitKind, bigram, normalize, runs, units};
@@ -28,7 +29,8 @@ pub const PROXIMITY_BONUS: f32 = 10.0;
 /// How far apart (in units) words may be for `PROXIMITY_BONUS`.
 pub const PROXIMITY_SLOP: u32 = 12;
 /// Added to a post whose title alone satisfies the whole query: for news, the story that is
-/// *about* the query.
+/// *about* the query. Up to twice as much when the query is the whole title (see
+/// [`CoverQuery`]).
 pub const TITLE_COVER_BONUS: f32 = 25.0;
 
 /// How one clause of the query is searched for.
@@ -140,8 +142,15 @@ impl Planner<'_> {
                 (Occur::Must, one_or_boolean(pieces))
             })
             .collect();
-        Some(Box::new(ConstScoreQuery::new(
+        let units = clauses
+            .iter()
+            .flat_map(|c| &c.required)
+            .map(|piece| units(piece).len() as u32)
+            .sum();
+        Some(Box::new(CoverQuery::new(
             one_or_boolean(each),
+            self.fields.title_bi,
+            units,
             TITLE_COVER_BONUS,
         )))
     }
