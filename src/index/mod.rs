@@ -344,3 +344,79 @@ fn damaged(dir: &Path, error: impl Into<TantivyError>) -> Error {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::SearchRequest;
+    use tantivy::indexer::NoMergePolicy;
+
+    fn posts() -> Vec<(String, Post)> {
+        (0..40)
+            .map(|i| {
+                let post = Post {
+                    title: format!("第{i}篇 数字化{}", "转型".repeat(i % 3)),
+                    body: format!("{}数字经济{}", "新闻".repeat(i + 1), "发展".repeat(i % 5)),
+                    categories: vec![format!("类{}", i % 4)],
+                    ..Default::default()
+                };
+                (format!("p{i:02}.md"), post)
+            })
+            .collect()
+    }
+
+    /// An index of four segments (one commit each, no merges) is searched on the shared thread
+    /// pool, and finds, ranks and counts exactly what the same posts in one segment give.
+    #[test]
+    fn several_segments_search_in_parallel_with_the_same_results() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
+        let path = dir.path().join("index");
+        {
+            let index = NewsIndex::create(&path)?;
+            let mut writer = index.writer()?;
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+            for chunk in posts().chunks(10) {
+                for (key, post) in chunk {
+                    let file = document::FileInfo {
+                        key,
+                        path: key,
+                        mtime: 0,
+                        size: 0,
+                    };
+                    writer.add_document(document::build(&index.fields, &file, post))?;
+                }
+                writer.commit()?;
+            }
+        }
+        let parallel = NewsIndex::open(&path)?;
+        assert!(parallel.index.searchable_segment_metas()?.len() >= PARALLEL_SEGMENTS);
+        assert!(matches!(
+            parallel.index.search_executor(),
+            Executor::ThreadPool(_)
+        ));
+        let single = NewsIndex::create_in_ram()?;
+        single.add_posts(posts())?;
+        for query in ["数字化", "数字经济 发展", "转型", "新闻 -发展"] {
+            let mut request = SearchRequest::new(query);
+            request.limit = 40;
+            request.show_reprints = true;
+            let (a, b) = (parallel.search(&request)?, single.search(&request)?);
+            assert_eq!(a.total, b.total, "{query}");
+            assert!(a.total > 0, "{query}");
+            assert_eq!(a.hits.len(), a.total, "{query}: every match is a hit");
+            // Equal scores may come in another order: compare (score, path), sorted.
+            let scored = |r: &crate::search::SearchResults| -> Vec<(u32, String)> {
+                let mut hits: Vec<(u32, String)> = r
+                    .hits
+                    .iter()
+                    .map(|h| ((h.score * 1000.0).round() as u32, h.path.clone()))
+                    .collect();
+                hits.sort();
+                hits
+            };
+            assert_eq!(scored(&a), scored(&b), "{query}");
+            assert_eq!(a.facets, b.facets, "{query}");
+        }
+        Ok(())
+    }
+}
