@@ -124,11 +124,17 @@ pub fn by_count(counts: HashMap<String, u64>) -> Vec<FacetCount> {
 /// Counts matches by the `month` fast field (`yyyymm`).
 pub struct MonthCounts;
 
-/// [`MonthCounts`] for one segment.
+/// [`MonthCounts`] for one segment: counts in a table indexed by `yyyymm` from the segment's
+/// first month (no hashing per match); months beyond the table, if any, in a map.
 pub struct MonthSegment {
     months: Column<u64>,
-    counts: HashMap<u64, u64>,
+    first: u64,
+    counts: Vec<u64>,
+    beyond: HashMap<u64, u64>,
 }
+
+/// The most `yyyymm` values a segment counts in its table: fifty years.
+const MONTH_TABLE: u64 = 50 * 100;
 
 impl Collector for MonthCounts {
     type Fruit = HashMap<u64, u64>;
@@ -139,9 +145,18 @@ impl Collector for MonthCounts {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<MonthSegment> {
+        let months = segment.fast_fields().u64("month")?;
+        let (first, last) = (months.min_value(), months.max_value());
+        let slots = if last >= first {
+            (last - first + 1).min(MONTH_TABLE)
+        } else {
+            0
+        };
         Ok(MonthSegment {
-            months: segment.fast_fields().u64("month")?,
-            counts: HashMap::new(),
+            months,
+            first,
+            counts: vec![0; slots as usize],
+            beyond: HashMap::new(),
         })
     }
 
@@ -159,12 +174,21 @@ impl SegmentCollector for MonthSegment {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(month) = self.months.first(doc) {
-            *self.counts.entry(month).or_default() += 1;
+            match self.counts.get_mut(month.wrapping_sub(self.first) as usize) {
+                Some(count) => *count += 1,
+                None => *self.beyond.entry(month).or_default() += 1,
+            }
         }
     }
 
     fn harvest(self) -> HashMap<u64, u64> {
-        self.counts
+        let mut counts = self.beyond;
+        for (offset, count) in self.counts.into_iter().enumerate() {
+            if count > 0 {
+                counts.insert(self.first + offset as u64, count);
+            }
+        }
+        counts
     }
 }
 
@@ -238,6 +262,47 @@ mod tests {
         assert_eq!(
             pairs(&facets.tags),
             [("数字".to_owned(), 3), ("政策".to_owned(), 1)]
+        );
+    }
+
+    #[test]
+    fn month_and_year_histograms_count_every_match_even_far_apart_in_time() {
+        let dated = |date: &str| Post {
+            date: chrono::DateTime::parse_from_rfc3339(date).ok(),
+            ..post("数字经济", &[], &[])
+        };
+        let index = NewsIndex::create_in_ram().unwrap();
+        index
+            .add_posts([
+                ("a", dated("2024-03-01T08:00:00+08:00")),
+                ("b", dated("2024-03-31T08:00:00+08:00")),
+                ("c", dated("2023-12-15T08:00:00+08:00")),
+                // More than fifty years before the others: beyond the segment's month table.
+                ("d", dated("1950-06-01T08:00:00+08:00")),
+                ("e", post("数字经济", &[], &[])),
+                ("f", dated("2024-03-02T08:00:00+08:00")),
+            ])
+            .unwrap();
+        index
+            .add_posts([("f", dated("2024-03-02T08:00:00+08:00"))])
+            .unwrap();
+        let facets = index
+            .search(&SearchRequest::new("数字经济"))
+            .unwrap()
+            .facets;
+        let pairs = |counts: &[super::FacetCount]| -> Vec<(String, u64)> {
+            counts.iter().map(|c| (c.value.clone(), c.count)).collect()
+        };
+        let owned = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+            v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+        };
+        assert_eq!(
+            pairs(&facets.month),
+            owned(&[("1950-06", 1), ("2023-12", 1), ("2024-03", 3)])
+        );
+        assert_eq!(
+            pairs(&facets.year),
+            owned(&[("1950", 1), ("2023", 1), ("2024", 3)])
         );
     }
 }
