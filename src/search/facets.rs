@@ -88,16 +88,31 @@ impl SegmentCollector for ValueSegment {
     }
 
     fn harvest(self) -> HashMap<String, u64> {
-        let mut facet = Facet::root();
-        self.counts
+        // The values that occurred, named in one pass over the dictionary: looking each up on
+        // its own would decode a dictionary block per value (a tenth of a query's time when a
+        // few hundred tags occur).
+        let (ords, counts): (Vec<u64>, Vec<u64>) = self
+            .counts
             .iter()
             .enumerate()
             .filter(|(_, count)| **count > 0)
-            .filter_map(|(ord, count)| {
-                self.reader.facet_from_ord(ord as u64, &mut facet).ok()?;
-                let value = facet.to_path().last().map(|s| (*s).to_owned())?;
-                Some((value, *count))
-            })
+            .map(|(ord, count)| (ord as u64, *count))
+            .unzip();
+        let mut values = Vec::with_capacity(ords.len());
+        let named = self
+            .reader
+            .facet_dict()
+            .sorted_ords_to_term_cb(&ords, |encoded| {
+                let facet = Facet::from_encoded(encoded.to_vec()).ok();
+                values.push(facet.and_then(|f| f.to_path().last().map(|s| (*s).to_owned())));
+            });
+        if named.is_err() {
+            return HashMap::new();
+        }
+        values
+            .into_iter()
+            .zip(counts)
+            .filter_map(|(value, count)| Some((value?, count)))
             .collect()
     }
 }
