@@ -3,8 +3,8 @@
 #[path = "common/truth.rs"]
 mod truth;
 
-use newssearch::analysis::{BigramTokenizer, UnigramTokenizer};
-use newssearch::{Error, NewsIndex, Post, SearchRequest, parse_query};
+use newssearch::analysis::{BigramTokenizer, UnigramTokenizer, normalize};
+use newssearch::{Error, NewsIndex, Post, SearchRequest, find_matches, parse_query};
 use proptest::prelude::*;
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 
@@ -90,6 +90,27 @@ proptest! {
             }
             Err(Error::Query { .. }) => {} // nothing searchable in it: a clear error
             Err(other) => prop_assert!(false, "{other}"),
+        }
+    }
+
+    /// Highlights land exactly where the text contains the query: some highlight if and only if
+    /// the text contains it, and every highlight contains it.
+    #[test]
+    fn highlights_agree_with_substring_scan(body in mixed_text(80), query in mixed_text(6)) {
+        let needle = truth::canonical(&query);
+        prop_assume!(!needle.is_empty());
+        let ranges = find_matches(&body, &[normalize(&query)]);
+        prop_assert_eq!(
+            !ranges.is_empty(),
+            truth::contains(&truth::canonical(&body), &needle),
+            "query {:?} body {:?} highlights {:?}", query, body, ranges
+        );
+        for range in ranges {
+            let highlighted = truth::canonical(&body[range.clone()]);
+            prop_assert!(
+                truth::contains(&highlighted, &needle) || highlighted.contains(&needle),
+                "{:?} highlighted in {:?} for {:?}", &body[range], body, query
+            );
         }
     }
 
