@@ -73,6 +73,7 @@ pub struct NewsIndex {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
+    pub(crate) columns: crate::search::ColumnCache,
     dir: Option<PathBuf>,
     meta: IndexMeta,
 }
@@ -233,6 +234,7 @@ impl NewsIndex {
             index,
             reader,
             fields,
+            columns: Default::default(),
             dir,
             meta,
         })

@@ -1,12 +1,15 @@
 //! Facet counts over every match: categories, tags, years and months.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::columns::{Columns, SegmentColumns};
 
 /// One value of a facet and how many matching posts have it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -35,11 +38,32 @@ pub struct Facets {
 /// tantivy's `FacetCollector` walks the field's whole facet dictionary for every segment of
 /// every query to map child facets onto their parents; the values here have no parents, so
 /// counting term ordinals and naming only the ones that occurred is enough.
-pub struct ValueCounts(pub &'static str);
+pub struct ValueCounts {
+    columns: Arc<Columns>,
+    column: fn(&SegmentColumns) -> &Option<StrColumn>,
+}
+
+impl ValueCounts {
+    /// Counts categories.
+    pub fn category(columns: &Arc<Columns>) -> ValueCounts {
+        ValueCounts {
+            columns: columns.clone(),
+            column: |c| &c.category,
+        }
+    }
+
+    /// Counts tags.
+    pub fn tag(columns: &Arc<Columns>) -> ValueCounts {
+        ValueCounts {
+            columns: columns.clone(),
+            column: |c| &c.tag,
+        }
+    }
+}
 
 /// [`ValueCounts`] for one segment.
 pub struct ValueSegment {
-    reader: FacetReader,
+    reader: Option<FacetReader>,
     counts: Vec<u64>,
 }
 
@@ -49,12 +73,14 @@ impl Collector for ValueCounts {
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
+        ordinal: SegmentOrdinal,
+        _: &SegmentReader,
     ) -> tantivy::Result<ValueSegment> {
-        let reader = segment.facet_reader(self.0)?;
+        let reader = (self.column)(self.columns.segment(ordinal))
+            .clone()
+            .map(FacetReader::new);
         Ok(ValueSegment {
-            counts: vec![0; reader.num_facets()],
+            counts: vec![0; reader.as_ref().map_or(0, |r| r.num_facets())],
             reader,
         })
     }
@@ -76,8 +102,9 @@ impl SegmentCollector for ValueSegment {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         // A post counts once per value, even if it lists the value twice (ords come sorted).
+        let Some(reader) = &self.reader else { return };
         let mut previous = None;
-        for ord in self.reader.facet_ords(doc) {
+        for ord in reader.facet_ords(doc) {
             if previous != Some(ord)
                 && let Some(count) = self.counts.get_mut(ord as usize)
             {
@@ -98,9 +125,11 @@ impl SegmentCollector for ValueSegment {
             .filter(|(_, count)| **count > 0)
             .map(|(ord, count)| (ord as u64, *count))
             .unzip();
+        let Some(reader) = &self.reader else {
+            return HashMap::new();
+        };
         let mut values = Vec::with_capacity(ords.len());
-        let named = self
-            .reader
+        let named = reader
             .facet_dict()
             .sorted_ords_to_term_cb(&ords, |encoded| {
                 let facet = Facet::from_encoded(encoded.to_vec()).ok();
@@ -137,7 +166,7 @@ pub fn by_count(counts: HashMap<String, u64>) -> Vec<FacetCount> {
 }
 
 /// Counts matches by the `month` fast field (`yyyymm`).
-pub struct MonthCounts;
+pub struct MonthCounts(pub Arc<Columns>);
 
 /// [`MonthCounts`] for one segment: counts in a table indexed by `yyyymm` from the segment's
 /// first month (no hashing per match); months beyond the table, if any, in a map.
@@ -157,10 +186,10 @@ impl Collector for MonthCounts {
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
+        ordinal: SegmentOrdinal,
+        _: &SegmentReader,
     ) -> tantivy::Result<MonthSegment> {
-        let months = segment.fast_fields().u64("month")?;
+        let months = self.0.segment(ordinal).month.clone();
         let (first, last) = (months.min_value(), months.max_value());
         let slots = if last >= first {
             (last - first + 1).min(MONTH_TABLE)

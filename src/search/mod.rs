@@ -1,5 +1,6 @@
 //! Search: query parsing, planning, ranking, filters, facets, snippets.
 
+mod columns;
 mod cover;
 mod explain;
 mod facets;
@@ -11,6 +12,7 @@ mod snippet;
 mod syntax;
 
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
@@ -27,6 +29,8 @@ pub use syntax::{Clause, MAX_QUERY_CHARS, ParsedQuery, Scope, SyntaxError, parse
 
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
+pub(crate) use columns::ColumnCache;
+use columns::Columns;
 use plan::Planner;
 
 /// One search result.
@@ -82,6 +86,7 @@ impl NewsIndex {
         let started = Instant::now();
         request.validate()?;
         let searcher = self.reader.searcher();
+        let columns = self.columns.get(&searcher)?;
         let plan = self.plan(&searcher, request)?;
         let num_docs = searcher.num_docs() as usize;
         let wanted = request.offset.min(num_docs) + request.limit.min(num_docs);
@@ -94,15 +99,24 @@ impl NewsIndex {
         loop {
             let facets = (
                 Count,
-                (facets::ValueCounts("category"), facets::ValueCounts("tag")),
-                facets::MonthCounts,
+                (
+                    facets::ValueCounts::category(&columns),
+                    facets::ValueCounts::tag(&columns),
+                ),
+                facets::MonthCounts(columns.clone()),
             );
-            let (ranked, (total, (categories, tags), months)) =
-                self.ranked(&searcher, &plan, request, candidates.max(1), facets)?;
+            let (ranked, (total, (categories, tags), months)) = self.ranked(
+                &searcher,
+                &columns,
+                &plan,
+                request,
+                candidates.max(1),
+                facets,
+            )?;
             let groups = if request.show_reprints {
                 ranked.iter().map(|(s, d)| (*s, *d, Vec::new())).collect()
             } else {
-                reprints::collapse(&searcher, &ranked)?
+                reprints::collapse(&columns, &ranked)
             };
             let exhausted = ranked.len() < candidates.max(1);
             if groups.len() >= wanted || exhausted {
@@ -113,7 +127,7 @@ impl NewsIndex {
                     .skip(request.offset)
                     .take(request.limit)
                     .map(|(score, doc, reprints)| {
-                        self.hit(&searcher, doc, score, reprints, &needles, request)
+                        self.hit(&searcher, &columns, doc, score, reprints, &needles, request)
                     })
                     .collect::<Result<Vec<_>>>()?;
                 return Ok(SearchResults {
@@ -151,6 +165,7 @@ impl NewsIndex {
     fn ranked<C: tantivy::collector::Collector>(
         &self,
         searcher: &Searcher,
+        columns: &Arc<Columns>,
         plan: &Plan,
         request: &SearchRequest,
         limit: usize,
@@ -160,8 +175,9 @@ impl NewsIndex {
         let query = plan.query.as_ref();
         let result = match (request.sort, request.half_life_days) {
             (Sort::Date, _) => {
-                let collector = top.tweak_score(|segment: &tantivy::SegmentReader| {
-                    let dates = segment.fast_fields().date("date").ok();
+                let columns = columns.clone();
+                let collector = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let dates = columns.find(segment.segment_id()).map(|c| c.date.clone());
                     move |doc, score: Score| {
                         let secs = dates
                             .as_ref()
@@ -174,10 +190,11 @@ impl NewsIndex {
                 (top.into_iter().map(|((_, s), d)| (s, d)).collect(), rest)
             }
             (Sort::Relevance, Some(half_life)) => {
-                let newest = newest_post(searcher);
+                let newest = columns.newest_post();
                 let per_second = std::f64::consts::LN_2 / (half_life * 86_400.0);
+                let columns = columns.clone();
                 let collector = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                    let dates = segment.fast_fields().date("date").ok();
+                    let dates = columns.find(segment.segment_id()).map(|c| c.date.clone());
                     move |doc, score: Score| {
                         let age = dates
                             .as_ref()
@@ -200,9 +217,11 @@ impl NewsIndex {
         Ok(result)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn hit(
         &self,
         searcher: &Searcher,
+        columns: &Columns,
         address: DocAddress,
         score: Score,
         reprints: Vec<DocAddress>,
@@ -233,7 +252,7 @@ impl NewsIndex {
         };
         let reprints = reprints
             .into_iter()
-            .map(|d| fast_path(searcher, d))
+            .map(|d| fast_path(columns, d))
             .collect::<Result<Vec<_>>>()?;
         Ok(Hit {
             path: text(f.path).unwrap_or_default(),
@@ -255,25 +274,10 @@ impl NewsIndex {
     }
 }
 
-/// The date of the newest post, in seconds (0 for an index without dates).
-fn newest_post(searcher: &Searcher) -> i64 {
-    searcher
-        .segment_readers()
-        .iter()
-        .filter_map(|s| s.fast_fields().date("date").ok())
-        .map(|c| c.max_value().into_timestamp_secs())
-        .max()
-        .unwrap_or(0)
-}
-
 /// A post's path from the fast field, without reading the stored document.
-fn fast_path(searcher: &Searcher, address: DocAddress) -> Result<String> {
-    let column = searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .str("path")?;
+fn fast_path(columns: &Columns, address: DocAddress) -> Result<String> {
     let mut path = String::new();
-    if let Some(column) = column
+    if let Some(column) = &columns.segment(address.segment_ord).path
         && let Some(ord) = column.term_ords(address.doc_id).next()
     {
         column

@@ -1,6 +1,8 @@
 //! Collapsing reprints: posts whose text SimHashes are within a few bits are one story.
 
-use tantivy::{DocAddress, Score, Searcher};
+use tantivy::{DocAddress, Score};
+
+use super::Columns;
 
 use crate::analysis::distance;
 
@@ -13,21 +15,17 @@ pub type Group = (Score, DocAddress, Vec<DocAddress>);
 
 /// Folds reprints into the best-ranked post of their story, keeping rank order. Only the ranked
 /// candidates are compared: a reprint of a story ranks next to it.
-pub fn collapse(
-    searcher: &Searcher,
-    ranked: &[(Score, DocAddress)],
-) -> tantivy::Result<Vec<Group>> {
-    let mut prints = Vec::with_capacity(ranked.len());
-    for (_, address) in ranked {
-        let segment = searcher.segment_reader(address.segment_ord);
-        prints.push(
-            segment
-                .fast_fields()
-                .u64("simhash")?
+pub fn collapse(columns: &Columns, ranked: &[(Score, DocAddress)]) -> Vec<Group> {
+    let prints: Vec<u64> = ranked
+        .iter()
+        .map(|(_, address)| {
+            columns
+                .segment(address.segment_ord)
+                .simhash
                 .first(address.doc_id)
-                .unwrap_or(0),
-        );
-    }
+                .unwrap_or(0)
+        })
+        .collect();
     let mut taken = vec![false; ranked.len()];
     let mut groups = Vec::new();
     for (i, &(score, address)) in ranked.iter().enumerate() {
@@ -52,7 +50,7 @@ pub fn collapse(
         let copies = members[1..].iter().map(|&j| ranked[j].1).collect();
         groups.push((score, address, copies));
     }
-    Ok(groups)
+    groups
 }
 
 /// Whether two fingerprints are the same story (an empty text's fingerprint matches nothing).
