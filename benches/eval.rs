@@ -2,7 +2,7 @@
 //! configuration (tantivy + jieba search mode + `QueryParser`, AND, title boosted).
 //!
 //! ```sh
-//! cargo run --release --example eval -- [CORPUS] [--queries FILE] [--seed N] [--sample N]
+//! cargo run --release --example eval -- [CORPUS] [--queries FILE] [--seed N] [--sample N] [--seeds N]
 //! ```
 //!
 //! - Recall set (`fixtures/eval/recall-queries.txt`): ground truth is a brute-force scan of the
@@ -13,6 +13,8 @@
 //! - Known-item set: posts sampled with a fixed seed; from each title, (a) its two most
 //!   distinctive words by IDF over the corpus, space separated, and (b) its most distinctive
 //!   contiguous span of 2–3 words, unspaced. MRR@10, success@1 and success@10 of finding the post.
+//! - The known-item MRR@10 again for `--seeds` further seeds (5 by default), each drawing its own
+//!   posts: how much the margin between the configurations moves with the sample.
 
 #[path = "reference.rs"]
 mod reference;
@@ -82,6 +84,7 @@ struct Options {
     queries: PathBuf,
     seed: u64,
     sample: usize,
+    seeds: u64,
 }
 
 fn options() -> Options {
@@ -91,6 +94,7 @@ fn options() -> Options {
         queries: root.join("fixtures/eval/recall-queries.txt"),
         seed: 20_261_129,
         sample: 200,
+        seeds: 5,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -100,6 +104,7 @@ fn options() -> Options {
             "--sample" => {
                 options.sample = args.next().expect("--sample N").parse().expect("a number")
             }
+            "--seeds" => options.seeds = args.next().expect("--seeds N").parse().expect("a number"),
             _ => options.corpus = arg.into(),
         }
     }
@@ -134,7 +139,8 @@ fn main() {
         .map(str::to_owned)
         .collect();
     let truths: Vec<BTreeSet<String>> = queries.iter().map(|q| truth(&docs, q)).collect();
-    let known = known_items(&docs, options.seed, options.sample);
+    let sampler = Sampler::new(&docs);
+    let known = sampler.known_items(&docs, options.seed, options.sample);
     eprintln!(
         "{} recall queries ({} with matches), {} known-item posts",
         queries.len(),
@@ -181,6 +187,9 @@ fn main() {
     for row in unique_rows {
         println!("{row}");
     }
+    if options.seeds > 0 {
+        seed_spread(&engines, &sampler, &docs, &options);
+    }
     if std::env::var_os("EVAL_SHOW_MISSES").is_some() {
         let titles: HashMap<&str, &str> = docs
             .iter()
@@ -205,6 +214,55 @@ fn main() {
         }
     }
     eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Known-item MRR@10 of both configurations for further seeds, with the margin for each.
+fn seed_spread(engines: &[Box<dyn Engine>], sampler: &Sampler, docs: &[Doc], options: &Options) {
+    println!(
+        "\nKnown-item MRR@10 for {} further seeds ({} posts each; margin = newssearch − reference):\n",
+        options.seeds, options.sample
+    );
+    println!(
+        "| seed | words: newssearch | reference | margin | span: newssearch | reference | margin |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let mut margins = (Vec::new(), Vec::new());
+    for seed in (1..=options.seeds).map(|i| options.seed + i) {
+        let known = sampler.known_items(docs, seed, options.sample);
+        let mrr = |engine: &dyn Engine, span: bool| {
+            let queries = known
+                .iter()
+                .map(|k| (if span { &k.span } else { &k.words }, &k.name));
+            known_item(engine, queries).0
+        };
+        let (ours, theirs) = (engines[0].as_ref(), engines[1].as_ref());
+        let words = (mrr(ours, false), mrr(theirs, false));
+        let span = (mrr(ours, true), mrr(theirs, true));
+        margins.0.push(words.0 - words.1);
+        margins.1.push(span.0 - span.1);
+        println!(
+            "| {seed} | {:.3} | {:.3} | {:+.3} | {:.3} | {:.3} | {:+.3} |",
+            words.0,
+            words.1,
+            words.0 - words.1,
+            span.0,
+            span.1,
+            span.0 - span.1
+        );
+    }
+    let summary = |m: &[f64]| {
+        let min = m.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = m.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        format!(
+            "{:+.3} ({min:+.3} to {max:+.3})",
+            m.iter().sum::<f64>() / m.len() as f64
+        )
+    };
+    println!(
+        "\nmean margin over these seeds: words {}, span {}",
+        summary(&margins.0),
+        summary(&margins.1)
+    );
 }
 
 /// Table cells with three decimals.
@@ -296,82 +354,97 @@ struct KnownItem {
     span: String,
 }
 
-/// Samples posts with a fixed seed and makes two queries from each title.
-fn known_items(docs: &[Doc], seed: u64, sample: usize) -> Vec<KnownItem> {
-    let jieba = jieba_rs::Jieba::new();
-    let word_ok = |w: &str| {
-        let n = normalize(w);
-        n.chars().count() >= 2 && n.chars().all(|c| is_han(c) || c.is_alphanumeric())
-    };
-    // Document frequency of every word over the corpus (titles and bodies).
-    let mut df: HashMap<String, u32> = HashMap::new();
-    for doc in docs {
-        let mut seen = HashSet::new();
-        for text in [&doc.title_c, &doc.body_c] {
-            for token in jieba.cut(text, true) {
-                if word_ok(token.word) && seen.insert(token.word) {
-                    *df.entry(token.word.to_owned()).or_default() += 1;
-                }
-            }
-        }
-    }
-    let idf = |w: &str| {
-        let n = docs.len() as f64;
-        (n / (1.0 + f64::from(*df.get(&normalize(w)).unwrap_or(&0)))).ln()
-    };
-    let mut state = seed.max(1);
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let mut chosen = HashSet::new();
-    let mut items = Vec::new();
-    let mut attempts = 0;
-    while items.len() < sample && attempts < sample * 20 {
-        attempts += 1;
-        let i = (next() % docs.len() as u64) as usize;
-        if !chosen.insert(i) {
-            continue;
-        }
-        let doc = &docs[i];
-        let title = doc
-            .title
-            .split_once('】')
-            .map_or(doc.title.as_str(), |(_, rest)| rest);
-        let tokens: Vec<&str> = jieba.cut(title, true).into_iter().map(|t| t.word).collect();
-        let words: Vec<(usize, &str)> = tokens
-            .iter()
-            .copied()
-            .enumerate()
-            .filter(|(_, w)| word_ok(w))
-            .collect();
-        if words.len() < 2 {
-            continue;
-        }
-        let mut by_idf = words.clone();
-        by_idf.sort_by(|a, b| idf(b.1).total_cmp(&idf(a.1)).then(a.0.cmp(&b.0)));
-        let mut top = [by_idf[0], by_idf[1]];
-        top.sort();
-        let mut best: Option<(f64, String)> = None;
-        for len in 2..=3 {
-            for window in tokens.windows(len) {
-                if window.iter().all(|w| word_ok(w)) {
-                    let score: f64 = window.iter().map(|w| idf(w)).sum();
-                    if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                        best = Some((score, window.concat()));
+/// Draws known items: word statistics over the corpus, computed once for every seed.
+struct Sampler {
+    jieba: jieba_rs::Jieba,
+    /// Document frequency of every word over the corpus (titles and bodies).
+    df: HashMap<String, u32>,
+}
+
+/// A word worth querying: two characters or more, letters and digits only.
+fn word_ok(w: &str) -> bool {
+    let n = normalize(w);
+    n.chars().count() >= 2 && n.chars().all(|c| is_han(c) || c.is_alphanumeric())
+}
+
+impl Sampler {
+    fn new(docs: &[Doc]) -> Sampler {
+        let jieba = jieba_rs::Jieba::new();
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for doc in docs {
+            let mut seen = HashSet::new();
+            for text in [&doc.title_c, &doc.body_c] {
+                for token in jieba.cut(text, true) {
+                    if word_ok(token.word) && seen.insert(token.word) {
+                        *df.entry(token.word.to_owned()).or_default() += 1;
                     }
                 }
             }
         }
-        let Some((_, span)) = best else { continue };
-        items.push(KnownItem {
-            name: doc.name.clone(),
-            title: doc.title_c.clone(),
-            words: format!("{} {}", top[0].1, top[1].1),
-            span,
-        });
+        Sampler { jieba, df }
     }
-    items
+
+    /// Samples posts with a fixed seed and makes two queries from each title.
+    fn known_items(&self, docs: &[Doc], seed: u64, sample: usize) -> Vec<KnownItem> {
+        let jieba = &self.jieba;
+        let idf = |w: &str| {
+            let n = docs.len() as f64;
+            (n / (1.0 + f64::from(*self.df.get(&normalize(w)).unwrap_or(&0)))).ln()
+        };
+        let mut state = seed.max(1);
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut chosen = HashSet::new();
+        let mut items = Vec::new();
+        let mut attempts = 0;
+        while items.len() < sample && attempts < sample * 20 {
+            attempts += 1;
+            let i = (next() % docs.len() as u64) as usize;
+            if !chosen.insert(i) {
+                continue;
+            }
+            let doc = &docs[i];
+            let title = doc
+                .title
+                .split_once('】')
+                .map_or(doc.title.as_str(), |(_, rest)| rest);
+            let tokens: Vec<&str> = jieba.cut(title, true).into_iter().map(|t| t.word).collect();
+            let words: Vec<(usize, &str)> = tokens
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(_, w)| word_ok(w))
+                .collect();
+            if words.len() < 2 {
+                continue;
+            }
+            let mut by_idf = words.clone();
+            by_idf.sort_by(|a, b| idf(b.1).total_cmp(&idf(a.1)).then(a.0.cmp(&b.0)));
+            let mut top = [by_idf[0], by_idf[1]];
+            top.sort();
+            let mut best: Option<(f64, String)> = None;
+            for len in 2..=3 {
+                for window in tokens.windows(len) {
+                    if window.iter().all(|w| word_ok(w)) {
+                        let score: f64 = window.iter().map(|w| idf(w)).sum();
+                        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                            best = Some((score, window.concat()));
+                        }
+                    }
+                }
+            }
+            let Some((_, span)) = best else { continue };
+            items.push(KnownItem {
+                name: doc.name.clone(),
+                title: doc.title_c.clone(),
+                words: format!("{} {}", top[0].1, top[1].1),
+                span,
+            });
+        }
+        items
+    }
 }
