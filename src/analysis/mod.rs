@@ -21,7 +21,7 @@ pub use tokenizers::{
     Analyzed, BigramTokenizer, END, Run, UnigramTokenizer, WordTokenizer, analyze, bigram_tokens,
     runs, unigram_tokens, word_tokens,
 };
-pub use units::{Unit, UnitKind, bigram, is_han, units};
+pub use units::{Unit, UnitKind, bigram, is_han, is_word_char, units};
 
 use std::sync::Arc;
 

@@ -49,13 +49,18 @@ pub fn is_han(c: char) -> bool {
         | '\u{20000}'..='\u{3ffff}') // extensions B…
 }
 
+/// Whether `c` belongs to a word unit: a letter or digit of a script written with spaces.
+pub fn is_word_char(c: char) -> bool {
+    !is_han(c) && c.is_alphanumeric()
+}
+
 /// Splits normalised text into units.
 pub fn units(text: &str) -> Vec<Unit<'_>> {
     let mut out = Vec::with_capacity(text.len() / 3 + 1);
     let mut word: Option<(usize, usize)> = None; // (byte start, char start) of the open word
     let mut char_index = 0;
     for (byte, c) in text.char_indices() {
-        let in_word = !is_han(c) && c.is_alphanumeric();
+        let in_word = is_word_char(c);
         if !in_word && let Some((start, first)) = word.take() {
             out.push(Unit {
                 text: &text[start..byte],

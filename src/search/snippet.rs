@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Normalized, units};
+use crate::analysis::{Normalized, Unit, UnitKind, is_word_char, units};
 
 /// A piece of a post's text with highlighted matches.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -61,31 +61,68 @@ fn ends_sentence(c: char) -> bool {
 
 /// Byte ranges of `text` where any of `needles` (normalised strings) occurs, matched on units
 /// exactly as the index matches them; overlapping and touching matches are merged.
+///
+/// Each needle's first unit is searched for in the normalised text (a substring search), and
+/// only there are the following units compared, skipping white space between units as the
+/// index does: no unit list of the whole text is built.
 pub fn find_matches(text: &str, needles: &[String]) -> Vec<Range<usize>> {
-    let normalized = Normalized::new(text);
-    let doc = units(normalized.as_str());
-    let needle_units: Vec<Vec<String>> = needles
+    let needles: Vec<Vec<Unit<'_>>> = needles
         .iter()
-        .map(|n| {
-            units(n)
-                .into_iter()
-                .map(|u| u.text.to_owned())
-                .collect::<Vec<_>>()
-        })
-        .filter(|u: &Vec<String>| !u.is_empty())
+        .map(|n| units(n))
+        .filter(|u| !u.is_empty())
         .collect();
+    if needles.is_empty() {
+        return Vec::new();
+    }
+    let normalized = Normalized::new(text);
+    let folded = normalized.as_str();
     let mut found: Vec<Range<usize>> = Vec::new();
-    for start in 0..doc.len() {
-        for needle in &needle_units {
-            let end = start + needle.len();
-            if end <= doc.len() && doc[start..end].iter().zip(needle).all(|(u, n)| u.text == n) {
-                found.push(
-                    normalized.original_range(doc[start].chars.start..doc[end - 1].chars.end),
-                );
+    for needle in &needles {
+        for (start, _) in folded.match_indices(needle[0].text) {
+            let inside_word = needle[0].kind == UnitKind::Word
+                && folded[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(is_word_char);
+            if !inside_word && let Some(end) = units_at(folded, start, needle) {
+                found.push(start..end);
             }
         }
     }
-    merge(found)
+    // Byte offsets in the normalised text → character indices → original byte ranges, counting
+    // characters once from one match start to the next.
+    found.sort_by_key(|r| (r.start, r.end));
+    let (mut byte, mut char_index) = (0, 0);
+    let original = found
+        .into_iter()
+        .map(|range| {
+            char_index += folded[byte..range.start].chars().count();
+            byte = range.start;
+            let end = char_index + folded[range].chars().count();
+            normalized.original_range(char_index..end)
+        })
+        .collect();
+    merge(original)
+}
+
+/// The end (a byte offset in `folded`) of `needle`'s units when they occur in `folded` from
+/// `start` on: each unit in turn, white space allowed between them, words whole.
+fn units_at(folded: &str, start: usize, needle: &[Unit<'_>]) -> Option<usize> {
+    let mut at = start;
+    for (i, unit) in needle.iter().enumerate() {
+        if i > 0 {
+            let rest = &folded[at..];
+            at += rest.len() - rest.trim_start().len();
+        }
+        if !folded[at..].starts_with(unit.text) {
+            return None;
+        }
+        at += unit.text.len();
+        if unit.kind == UnitKind::Word && folded[at..].chars().next().is_some_and(is_word_char) {
+            return None;
+        }
+    }
+    Some(at)
 }
 
 fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
@@ -286,6 +323,32 @@ mod tests {
             snippet.to_html(),
             "&lt;script&gt;alert(1)&lt;/script&gt;<mark>数字化</mark>&amp;更多"
         );
+    }
+
+    #[test]
+    fn matches_follow_units_across_spaces_and_respect_whole_words() {
+        let table: &[(&str, &str, &[&str])] = &[
+            // white space between units is skipped, as the index skips it
+            ("加沙地带 哈马斯", "加沙地带哈马斯", &["加沙地带 哈马斯"]),
+            ("ai  5g手机", "ai 5g", &["ai  5g"]),
+            // a word matches whole, at both ends
+            ("said ai5 ai", "ai", &["ai"]),
+            ("5g手机 c5g", "5g", &["5g"]),
+            ("gdp增长", "gdp增长", &["gdp增长"]),
+            ("gdpx增长", "gdp增长", &[]),
+            // full-width and traditional text found by the normalised needle
+            ("ＧＤＰ增長", "gdp增长", &["ＧＤＰ增長"]),
+            // symbols are units of their own
+            ("增长9.8%，", "9.8%", &["9.8%"]),
+            ("增长19.8%，", "9.8%", &[]),
+        ];
+        for (text, needle, expected) in table {
+            let found: Vec<&str> = find_matches(text, &[needle.to_string()])
+                .into_iter()
+                .map(|r| &text[r])
+                .collect();
+            assert_eq!(found, *expected, "{needle:?} in {text:?}");
+        }
     }
 
     #[test]
