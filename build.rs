@@ -1,7 +1,11 @@
 //! Derives a character-for-character traditional → simplified table from `fast2s` at build
-//! time, so that normalisation is a table look-up, identical at index and query time.
+//! time, so that normalisation is a table look-up, identical at index and query time; and one
+//! bit per character of the Basic Multilingual Plane that normalisation leaves as it is.
 
+use std::collections::HashSet;
 use std::fmt::Write;
+
+use unicode_normalization::{IsNormalized, is_nfkc_quick};
 
 fn main() {
     let ranges = [0x3400..=0x4DBF_u32, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
@@ -11,6 +15,7 @@ fn main() {
     // One bit per unified ideograph (U+4E00..=U+9FFF): set when it has a simplified form.
     let mut bits = [0u64; (0x9FFF_usize - 0x4E00 + 1).div_ceil(64)];
     let mut count = 0;
+    let mut traditional = HashSet::new();
     for range in ranges {
         for code in range {
             let Some(c) = char::from_u32(code) else {
@@ -22,6 +27,7 @@ fn main() {
             {
                 writeln!(table, "    ({c:?}, {simplified:?}),").expect("write to string");
                 count += 1;
+                traditional.insert(c);
                 if (0x4E00..=0x9FFF).contains(&code) {
                     let i = (code - 0x4E00) as usize;
                     bits[i / 64] |= 1 << (i % 64);
@@ -35,6 +41,25 @@ fn main() {
         "/// One bit per unified ideograph from U+4E00: set when `T2S` has it.\n\
          pub static HAS_T2S: [u64; {}] = {bits:?};\n",
         bits.len()
+    )
+    .expect("write to string");
+    // The characters that NFKC (on the character alone), lower-casing and the table above all
+    // leave unchanged: most of any text, folded with one bit test.
+    let mut itself = vec![0u64; 0x10000 / 64];
+    for code in 0..0x10000_u32 {
+        if let Some(c) = char::from_u32(code)
+            && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+            && c.to_lowercase().eq(std::iter::once(c))
+            && !traditional.contains(&c)
+        {
+            itself[code as usize / 64] |= 1 << (code % 64);
+        }
+    }
+    write!(
+        table,
+        "/// One bit per character of the Basic Multilingual Plane: set when normalisation leaves \
+         it unchanged.\npub static FOLDS_TO_ITSELF: [u64; {}] = {itself:?};\n",
+        itself.len()
     )
     .expect("write to string");
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("t2s.rs");
