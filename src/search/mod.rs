@@ -126,9 +126,7 @@ impl NewsIndex {
                     .into_iter()
                     .skip(request.offset)
                     .take(request.limit)
-                    .map(|(score, doc, reprints)| {
-                        self.hit(&searcher, &columns, doc, score, reprints, &needles, request)
-                    })
+                    .map(|group| self.hit(&searcher, &columns, group, &needles, request))
                     .collect::<Result<Vec<_>>>()?;
                 return Ok(SearchResults {
                     total,
@@ -217,14 +215,11 @@ impl NewsIndex {
         Ok(result)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn hit(
         &self,
         searcher: &Searcher,
         columns: &Columns,
-        address: DocAddress,
-        score: Score,
-        reprints: Vec<DocAddress>,
+        (score, address, reprints): reprints::Group,
         needles: &[String],
         request: &SearchRequest,
     ) -> Result<Hit> {
