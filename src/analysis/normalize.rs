@@ -25,13 +25,22 @@ impl Normalized {
     pub fn new(original: &str) -> Normalized {
         let mut folded = String::with_capacity(original.len());
         let mut origins = Vec::with_capacity(original.len() / 2);
+        // Characters that fold to themselves are copied a run at a time.
+        let mut unchanged_from = 0;
         for (start, c) in original.char_indices() {
             let range = start as u32..(start + c.len_utf8()) as u32;
-            fold_char(c, |out| {
+            if folds_to_itself(c) {
+                origins.push(range);
+                continue;
+            }
+            folded.push_str(&original[unchanged_from..start]);
+            unchanged_from = range.end as usize;
+            fold_changed(c, |out| {
                 folded.push(out);
                 origins.push(range.clone());
             });
         }
+        folded.push_str(&original[unchanged_from..]);
         Normalized {
             text: folded,
             origins,
@@ -67,14 +76,18 @@ pub fn normalize(text: &str) -> String {
 
 /// Most characters normalise to themselves, which one bit of a table built at compile time says
 /// (see `build.rs`); the others are folded by [`fold_changed`].
-fn fold_char(c: char, emit: impl FnMut(char)) {
-    let code = c as usize;
-    if code < 0x10000 && FOLDS_TO_ITSELF[code / 64] >> (code % 64) & 1 == 1 {
-        let mut emit = emit;
+fn fold_char(c: char, mut emit: impl FnMut(char)) {
+    if folds_to_itself(c) {
         emit(c);
     } else {
         fold_changed(c, emit);
     }
+}
+
+/// Whether the compile-time table says `c` normalises to itself.
+fn folds_to_itself(c: char) -> bool {
+    let code = c as usize;
+    code < 0x10000 && FOLDS_TO_ITSELF[code / 64] >> (code % 64) & 1 == 1
 }
 
 /// ASCII only needs lower-casing; Han characters only the traditional → simplified table (NFKC
@@ -83,6 +96,8 @@ fn fold_char(c: char, emit: impl FnMut(char)) {
 fn fold_changed(c: char, mut emit: impl FnMut(char)) {
     if c.is_ascii() {
         emit(c.to_ascii_lowercase());
+    } else if let Some(ascii) = full_width_ascii(c) {
+        emit(ascii.to_ascii_lowercase());
     } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
         // Most characters are already simplified: one bit says so without a search.
         let i = c as usize - 0x4e00;
@@ -98,6 +113,17 @@ fn fold_changed(c: char, mut emit: impl FnMut(char)) {
                 emit(simplified(lower));
             }
         }
+    }
+}
+
+/// The ASCII character a full-width form (`，`, `（`, `Ａ`, `５`) or the ideographic space stands
+/// for: what NFKC makes of them, without its decomposition machinery, for the punctuation that
+/// fills Chinese text.
+fn full_width_ascii(c: char) -> Option<char> {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ => None,
     }
 }
 
@@ -146,7 +172,7 @@ mod tests {
             let mut folded = Vec::new();
             fold_changed(c, |out| folded.push(out));
             // A set bit skips folding, so it must be right; a clear one only costs time.
-            if FOLDS_TO_ITSELF[code as usize / 64] >> (code % 64) & 1 == 1 {
+            if folds_to_itself(c) {
                 assert_eq!(folded, [c], "U+{code:04X} {c:?}");
                 unchanged += 1;
             }
@@ -157,6 +183,16 @@ mod tests {
             let code = c as usize;
             assert_eq!(FOLDS_TO_ITSELF[code / 64] >> (code % 64) & 1, 1, "{c}");
         }
+    }
+
+    #[test]
+    fn full_width_forms_fold_as_nfkc_folds_them() {
+        for c in ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']) {
+            let nfkc: String = std::iter::once(c).nfkc().collect();
+            assert_eq!(normalize(&c.to_string()), nfkc.to_lowercase(), "{c}");
+        }
+        assert_eq!(full_width_ascii('，'), Some(','));
+        assert_eq!(full_width_ascii('数'), None);
     }
 
     #[test]
