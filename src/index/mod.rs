@@ -309,14 +309,16 @@ impl NewsIndex {
     }
 }
 
-/// Stored text (titles and bodies for snippets) is a third of the index: zstd over 64 KB blocks
-/// keeps it at two thirds of its lz4 size, and tantivy's block cache keeps reads fast.
+/// Stored text (titles and bodies for snippets) is a quarter of the index: zstd keeps it at
+/// three quarters of its lz4 size. Blocks of 16 KB, not larger: a `query` process decompresses
+/// the block of every hit it shows, which with 64 KB blocks was nearly half of its instructions
+/// (`query 数字化`: 14.7 M against 8.1 M) for a store only 13 % smaller.
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 65_536,
+        docstore_blocksize: 16_384,
         ..Default::default()
     }
 }
