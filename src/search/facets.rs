@@ -275,6 +275,11 @@ mod tests {
         }
     }
 
+    /// Facet counts as (value, count) pairs, in order.
+    fn pairs(counts: &[super::FacetCount]) -> Vec<(String, u64)> {
+        counts.iter().map(|c| (c.value.clone(), c.count)).collect()
+    }
+
     #[test]
     fn counts_each_matching_post_once_per_value_across_segments() {
         let index = NewsIndex::create_in_ram().unwrap();
@@ -296,9 +301,6 @@ mod tests {
             .search(&SearchRequest::new("数字经济"))
             .unwrap()
             .facets;
-        let pairs = |counts: &[super::FacetCount]| -> Vec<(String, u64)> {
-            counts.iter().map(|c| (c.value.clone(), c.count)).collect()
-        };
         assert_eq!(
             pairs(&facets.category),
             [("经济".to_owned(), 2), ("科技".to_owned(), 1)]
@@ -334,9 +336,6 @@ mod tests {
             .search(&SearchRequest::new("数字经济"))
             .unwrap()
             .facets;
-        let pairs = |counts: &[super::FacetCount]| -> Vec<(String, u64)> {
-            counts.iter().map(|c| (c.value.clone(), c.count)).collect()
-        };
         let owned = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
             v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
         };
