@@ -60,7 +60,18 @@ pub fn files(folder: &Path) -> Vec<PathBuf> {
 impl Reference {
     /// Indexes every post under `folder` into a new index in `dir`, through commit.
     pub fn build(dir: &Path, folder: &Path) -> tantivy::Result<Reference> {
-        let _ = std::fs::remove_dir_all(dir);
+        // Only an index (or nothing) is replaced: a folder of posts given by mistake is not.
+        if dir.exists() {
+            let is_index = dir.join("meta.json").exists();
+            let empty = std::fs::read_dir(dir)?.next().is_none();
+            if !is_index && !empty {
+                return Err(tantivy::TantivyError::InvalidArgument(format!(
+                    "{} is neither empty nor a tantivy index: not replacing it",
+                    dir.display()
+                )));
+            }
+            std::fs::remove_dir_all(dir)?;
+        }
         std::fs::create_dir_all(dir)?;
         let (schema, path, title, body) = schema();
         let index = Index::create_in_dir(dir, schema)?;

@@ -1,10 +1,12 @@
 //! Analysis: normalisers and segmenters, as tantivy tokenizers.
 //!
-//! Three analyzers run over every title and body:
+//! The analyzers:
 //! - [`UnigramTokenizer`] and [`BigramTokenizer`] decide *whether* a post matches: a query of `n`
 //!   units is a phrase of its `n - 1` bigrams (or one unigram), which holds exactly when the post
-//!   contains the query. Segmentation plays no part, so jieba can never hide a post.
-//! - [`WordTokenizer`] (jieba, search mode) decides *how well* it matches: BM25 over words.
+//!   contains the query. Segmentation plays no part, so jieba can never hide a post. The bigram
+//!   phrases also score bodies (BM25).
+//! - [`WordTokenizer`] (jieba, search mode) scores titles by words. Bodies' jieba words are not
+//!   indexed; they are counted into the [`Vocabulary`] that queries are cut with.
 
 mod normalize;
 mod segmenter;
@@ -12,6 +14,7 @@ mod simhash;
 mod stream;
 mod tokenizers;
 mod units;
+mod vocabulary;
 
 pub use normalize::{Normalized, normalize};
 pub use segmenter::{DictError, Segmenter};
@@ -22,6 +25,7 @@ pub use tokenizers::{
     runs, unigram_tokens, word_tokens,
 };
 pub use units::{Unit, UnitKind, bigram, is_han, is_word_char, units};
+pub use vocabulary::{Vocabulary, WordCounts};
 
 use std::sync::Arc;
 
@@ -34,9 +38,13 @@ pub const BIGRAMS: &str = "newssearch_bigrams";
 /// Name of the word analyzer.
 pub const WORDS: &str = "newssearch_words";
 
-/// Registers the three analyzers under their names.
-pub fn register(manager: &TokenizerManager, segmenter: Arc<Segmenter>) {
+/// Registers the three analyzers under their names; the bigram analyzer counts every text's
+/// words into `counts`.
+pub fn register(manager: &TokenizerManager, segmenter: Arc<Segmenter>, counts: Arc<WordCounts>) {
     manager.register(UNIGRAMS, UnigramTokenizer);
-    manager.register(BIGRAMS, BigramTokenizer);
+    manager.register(
+        BIGRAMS,
+        BigramTokenizer::counting_words(segmenter.clone(), counts),
+    );
     manager.register(WORDS, WordTokenizer::new(segmenter));
 }

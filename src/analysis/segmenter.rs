@@ -1,6 +1,7 @@
 //! Word segmentation with jieba, loaded once per process and only when first needed.
 
 use std::io::BufReader;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use jieba_rs::Jieba;
@@ -9,10 +10,17 @@ use jieba_rs::Jieba;
 ///
 /// The 349,045-word dictionary takes 100–240 ms to load, so it is loaded on first use: a process
 /// that only searches never pays for it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Segmenter {
+    id: u64,
     user_dict: Option<String>,
     jieba: OnceLock<Jieba>,
+}
+
+impl Default for Segmenter {
+    fn default() -> Segmenter {
+        Segmenter::new(None)
+    }
 }
 
 static DEFAULT: LazyLock<Arc<Segmenter>> = LazyLock::new(Arc::default);
@@ -47,10 +55,21 @@ impl Segmenter {
                 });
             }
         }
-        Ok(Segmenter {
-            user_dict: Some(text.to_owned()),
+        Ok(Segmenter::new(Some(text.to_owned())))
+    }
+
+    fn new(user_dict: Option<String>) -> Segmenter {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        Segmenter {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            user_dict,
             jieba: OnceLock::new(),
-        })
+        }
+    }
+
+    /// A number no other segmenter of this process has: what a cache of cut words is keyed by.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The jieba instance, loading it on first use.

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenStream};
 use xxhash_rust::xxh3::xxh3_64;
@@ -17,6 +18,7 @@ use super::normalize::Normalized;
 use super::segmenter::Segmenter;
 use super::tokenizers::{END, word_ranges};
 use super::units::{Unit, UnitKind, units};
+use super::vocabulary::WordCounts;
 
 /// A stretch of normalised text: a unit or a word.
 #[derive(Debug, Clone)]
@@ -26,11 +28,13 @@ pub(crate) struct Span {
     bytes: Range<usize>,
 }
 
-/// A text normalised and cut into units.
+/// A text normalised and cut into units (and into words, once a tokenizer asks).
 #[derive(Debug)]
 pub struct Prepared {
     normalized: Normalized,
     units: Vec<Span>,
+    /// The words, with the id of the segmenter that cut them.
+    words: RefCell<Option<(u64, Rc<[Span]>)>>,
 }
 
 impl Prepared {
@@ -44,7 +48,11 @@ impl Prepared {
                 bytes: u.bytes,
             })
             .collect();
-        Prepared { normalized, units }
+        Prepared {
+            normalized,
+            units,
+            words: RefCell::new(None),
+        }
     }
 
     /// `text` prepared, reusing this thread's previous result when it was the same text.
@@ -81,15 +89,24 @@ impl Prepared {
     }
 
     /// Where the words are, as spans of the normalised text (a word span's kind is never read).
-    fn words(&self, segmenter: &Segmenter) -> Vec<Span> {
-        word_ranges(self.normalized.as_str(), &self.units(), segmenter)
+    /// Cut once per text and segmenter: the word field and the vocabulary count both read them.
+    fn words(&self, segmenter: &Segmenter) -> Rc<[Span]> {
+        let id = segmenter.id();
+        if let Some((cut_by, words)) = &*self.words.borrow()
+            && *cut_by == id
+        {
+            return words.clone();
+        }
+        let words: Rc<[Span]> = word_ranges(self.normalized.as_str(), &self.units(), segmenter)
             .into_iter()
             .map(|(chars, bytes)| Span {
                 kind: UnitKind::Han,
                 chars,
                 bytes,
             })
-            .collect()
+            .collect();
+        *self.words.borrow_mut() = Some((id, words.clone()));
+        words
     }
 }
 
@@ -101,7 +118,7 @@ enum Emit {
     /// Every pair of adjacent units, and the last unit with [`END`].
     Bigrams,
     /// Words, numbered in order.
-    Words(Vec<Span>),
+    Words(Rc<[Span]>),
 }
 
 /// A token stream over a prepared text.
@@ -122,6 +139,19 @@ impl Stream {
     /// Unit bigrams of `text`.
     pub fn bigrams(text: &str) -> Stream {
         Stream::new(Prepared::of(text), Emit::Bigrams)
+    }
+
+    /// Unit bigrams of `text`, counting its words into `counts` on the way: the vocabulary
+    /// queries are cut with, for texts whose words are not indexed.
+    pub fn bigrams_counting_words(
+        text: &str,
+        segmenter: &Segmenter,
+        counts: &Arc<WordCounts>,
+    ) -> Stream {
+        let prepared = Prepared::of(text);
+        let words = prepared.words(segmenter);
+        counts.add_text(words.iter().map(|w| prepared.text(w)));
+        Stream::new(prepared, Emit::Bigrams)
     }
 
     /// Words of `text`.

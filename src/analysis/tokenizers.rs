@@ -10,6 +10,7 @@ use super::segmenter::Segmenter;
 use super::simhash::simhash_normalized;
 use super::stream::Stream;
 use super::units::{Unit, UnitKind, bigram, units};
+use super::vocabulary::WordCounts;
 
 /// Emits every Latin/digit word, normalised: the terms a one-word query matches.
 #[derive(Debug, Clone, Default)]
@@ -18,8 +19,22 @@ pub struct UnigramTokenizer;
 /// Emits every pair of adjacent units at the position of the first: a query of `n` units is a
 /// phrase of its bigrams, which matches exactly the posts that contain it; a single Han
 /// character is the range of bigrams that start with it.
+///
+/// Made with [`BigramTokenizer::counting_words`], it also counts each text's jieba words into
+/// a [`WordCounts`]: the vocabulary queries are cut with (see [`super::Vocabulary`]).
 #[derive(Debug, Clone, Default)]
-pub struct BigramTokenizer;
+pub struct BigramTokenizer {
+    words: Option<(Arc<Segmenter>, Arc<WordCounts>)>,
+}
+
+impl BigramTokenizer {
+    /// A bigram tokenizer that counts the words `segmenter` finds in each text into `counts`.
+    pub fn counting_words(segmenter: Arc<Segmenter>, counts: Arc<WordCounts>) -> BigramTokenizer {
+        BigramTokenizer {
+            words: Some((segmenter, counts)),
+        }
+    }
+}
 
 /// Emits jieba's search-mode words for Han runs and whole Latin/digit words: the terms ranking
 /// is computed on.
@@ -172,7 +187,10 @@ impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = Stream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream {
-        Stream::bigrams(text)
+        match &self.words {
+            Some((segmenter, counts)) => Stream::bigrams_counting_words(text, segmenter, counts),
+            None => Stream::bigrams(text),
+        }
     }
 }
 

@@ -37,7 +37,7 @@ pub fn build(fields: &Fields, file: &FileInfo<'_>, post: &Post) -> TantivyDocume
     for field in [fields.title, fields.title_uni, fields.title_bi] {
         doc.add_text(field, title);
     }
-    for field in [fields.body, fields.body_uni, fields.body_bi] {
+    for field in [fields.body_uni, fields.body_bi] {
         doc.add_text(field, &post.body);
     }
     doc.add_u64(fields.simhash, simhash(&post.body));

@@ -6,13 +6,13 @@ mod merge;
 mod schema;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::{LockError, OpenDirectoryError};
 use tantivy::{Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
-use crate::analysis::{self, Segmenter};
+use crate::analysis::{self, Segmenter, Vocabulary, WordCounts};
 use crate::error::{Error, Result};
 use crate::post::Post;
 
@@ -21,6 +21,9 @@ pub use schema::Fields;
 
 /// The file beside tantivy's own that records what built the index.
 const META_FILE: &str = "newssearch.json";
+
+/// The words jieba found in the indexed posts, that queries are cut with ([`Vocabulary`]).
+const VOCABULARY_FILE: &str = "vocabulary.fst";
 
 /// The user dictionary kept beside an index, used by every later `index` run.
 pub const USER_DICT_FILE: &str = "userdict.txt";
@@ -74,6 +77,9 @@ pub struct NewsIndex {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     pub(crate) columns: crate::search::ColumnCache,
+    /// Words counted by the analyzers since the last commit.
+    counts: Arc<WordCounts>,
+    vocabulary: RwLock<Arc<Vocabulary>>,
     dir: Option<PathBuf>,
     meta: IndexMeta,
 }
@@ -144,6 +150,7 @@ impl NewsIndex {
                 let mut writer = index.writer()?;
                 writer.delete_all_documents()?;
                 index.commit(&mut writer)?;
+                index.set_vocabulary(Vocabulary::default())?;
                 index.meta.dictionary = dictionary;
                 index.write_meta()?;
                 Ok(index)
@@ -209,7 +216,10 @@ impl NewsIndex {
             dir: dir.to_owned(),
             reason: "its schema is not this version's".to_owned(),
         })?;
-        NewsIndex::wrap(index, fields, Some(dir.to_owned()), meta, segmenter)
+        let vocabulary = read_vocabulary(dir)?;
+        let index = NewsIndex::wrap(index, fields, Some(dir.to_owned()), meta, segmenter)?;
+        *index.vocabulary.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(vocabulary);
+        Ok(index)
     }
 
     fn wrap(
@@ -219,7 +229,8 @@ impl NewsIndex {
         meta: IndexMeta,
         segmenter: Arc<Segmenter>,
     ) -> Result<NewsIndex> {
-        analysis::register(index.tokenizers(), segmenter);
+        let counts = Arc::new(WordCounts::default());
+        analysis::register(index.tokenizers(), segmenter, counts.clone());
         // Searching segments in parallel pays off when there are several; with one or two, waking
         // the threads costs more than it saves on most queries.
         if index.searchable_segment_metas().map_or(0, |m| m.len()) >= PARALLEL_SEGMENTS {
@@ -235,6 +246,8 @@ impl NewsIndex {
             reader,
             fields,
             columns: Default::default(),
+            counts,
+            vocabulary: Default::default(),
             dir,
             meta,
         })
@@ -248,6 +261,28 @@ impl NewsIndex {
     /// What newssearch recorded about the index.
     pub fn meta(&self) -> &IndexMeta {
         &self.meta
+    }
+
+    /// The words queries are cut with: every word jieba found in the indexed titles and
+    /// bodies, with how many texts held it (approximately: see [`Vocabulary`]).
+    pub fn vocabulary(&self) -> Arc<Vocabulary> {
+        self.vocabulary
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Replaces the vocabulary, and its file when the index has a folder.
+    fn set_vocabulary(&self, vocabulary: Vocabulary) -> Result<()> {
+        if let Some(dir) = &self.dir {
+            let path = dir.join(VOCABULARY_FILE);
+            let partial = dir.join(format!("{VOCABULARY_FILE}.partial"));
+            std::fs::write(&partial, vocabulary.as_bytes())
+                .and_then(|()| std::fs::rename(&partial, &path))
+                .map_err(|e| Error::io(path, e))?;
+        }
+        *self.vocabulary.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(vocabulary);
+        Ok(())
     }
 
     /// How many posts the index holds (as of the last commit).
@@ -299,12 +334,21 @@ impl NewsIndex {
                 other => Error::Tantivy(other),
             })?;
         writer.set_merge_policy(Box::new(merge::BoundedMergePolicy));
+        // Words counted for documents a failed run never committed are not the index's.
+        self.counts.clear();
         Ok(writer)
     }
 
+    /// Commits, then adds the words of the committed posts to the vocabulary. A crash in
+    /// between leaves the vocabulary without them: queries may then be cut into fewer words,
+    /// but what matches never depends on the vocabulary.
     pub(crate) fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
         writer.commit()?;
         self.reader.reload()?;
+        let counts = self.counts.take();
+        if !counts.is_empty() {
+            self.set_vocabulary(self.vocabulary().merged(counts))?;
+        }
         Ok(())
     }
 }
@@ -334,6 +378,19 @@ fn search_executor() -> &'static Executor {
         Executor::multi_thread(threads, "newssearch-search-").unwrap_or(Executor::SingleThread)
     });
     &EXECUTOR
+}
+
+/// The vocabulary kept in `dir`; none yet (an index never committed to) is an empty one.
+fn read_vocabulary(dir: &Path) -> Result<Vocabulary> {
+    let path = dir.join(VOCABULARY_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => Vocabulary::from_bytes(bytes).map_err(|e| Error::Damaged {
+            dir: dir.to_owned(),
+            reason: format!("{VOCABULARY_FILE} is unreadable: {e}"),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vocabulary::default()),
+        Err(e) => Err(Error::io(path, e)),
+    }
 }
 
 fn damaged(dir: &Path, error: impl Into<TantivyError>) -> Error {
@@ -369,6 +426,48 @@ mod tests {
             .collect()
     }
 
+    /// Words that only bodies hold still cut queries, after the index is reopened; a rebuild
+    /// forgets them, and a damaged vocabulary file is reported, not ignored.
+    #[test]
+    fn body_words_cut_queries_across_reopening() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
+        let path = dir.path().join("index");
+        let post = |body: &str| Post {
+            title: "一则短讯".into(),
+            body: body.into(),
+            ..Default::default()
+        };
+        let required = |index: &NewsIndex| -> Result<Vec<String>> {
+            let plan = index.plan_query(&SearchRequest::new("人工智能产业"))?;
+            Ok(plan.clauses[0].required.clone())
+        };
+        {
+            let index = NewsIndex::create(&path)?;
+            index.add_posts([
+                ("a.md", post("人工智能正在改变生活。")),
+                ("b.md", post("这一产业增长较快。")),
+            ])?;
+            assert_eq!(required(&index)?, ["人工智能", "产业"]);
+        }
+        let reopened = NewsIndex::open(&path)?;
+        assert!(reopened.vocabulary().doc_freq("人工智能") >= 1);
+        assert_eq!(required(&reopened)?, ["人工智能", "产业"]);
+        drop(reopened);
+
+        let rebuilt = NewsIndex::rebuild(&path)?;
+        assert!(rebuilt.vocabulary().is_empty());
+        assert_eq!(required(&rebuilt)?, ["人工智能产业"]);
+        drop(rebuilt);
+
+        std::fs::write(path.join(VOCABULARY_FILE), b"garbage").unwrap();
+        let error = NewsIndex::open(&path).unwrap_err();
+        assert!(
+            matches!(&error, Error::Damaged { reason, .. } if reason.contains(VOCABULARY_FILE)),
+            "{error}"
+        );
+        Ok(())
+    }
+
     /// An index of four segments (one commit each, no merges) is searched on the shared thread
     /// pool, and finds, ranks and counts exactly what the same posts in one segment give.
     #[test]
@@ -389,7 +488,7 @@ mod tests {
                     };
                     writer.add_document(document::build(&index.fields, &file, post))?;
                 }
-                writer.commit()?;
+                index.commit(&mut writer)?;
             }
         }
         let parallel = NewsIndex::open(&path)?;

@@ -1,4 +1,4 @@
-//! The index schema: one field set for words (ranking), one for units (matching).
+//! The index schema: unit fields for matching (and body scoring), title words for ranking.
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED,
@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis::{BIGRAMS, UNIGRAMS, WORDS};
 
 /// The schema version; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Handles of every field in the schema.
 #[derive(Debug, Clone, Copy)]
@@ -25,10 +25,9 @@ pub struct Fields {
     pub title_uni: Field,
     /// Title unit bigrams with positions.
     pub title_bi: Field,
-    /// Body text (stored, not indexed).
+    /// Body text (stored, not indexed). Its jieba words are not indexed: bodies are scored on
+    /// their bigrams, and the words go to the vocabulary queries are cut with.
     pub body_text: Field,
-    /// Body jieba words.
-    pub body: Field,
     /// Body Latin/digit words.
     pub body_uni: Field,
     /// Body unit bigrams with positions.
@@ -73,11 +72,10 @@ pub fn build() -> (Schema, Fields) {
         key: b.add_text_field("key", STRING | FAST),
         path: b.add_text_field("path", STRING | STORED | FAST),
         title_text: b.add_text_field("title_text", STORED),
-        title: b.add_text_field("title", words.clone()),
+        title: b.add_text_field("title", words),
         title_uni: b.add_text_field("title_uni", uni.clone()),
         title_bi: b.add_text_field("title_bi", bi.clone()),
         body_text: b.add_text_field("body_text", STORED),
-        body: b.add_text_field("body", words),
         body_uni: b.add_text_field("body_uni", uni),
         body_bi: b.add_text_field("body_bi", bi),
         date: b.add_date_field(

@@ -155,6 +155,7 @@ impl NewsIndex {
         Planner {
             fields: &self.fields,
             searcher,
+            vocabulary: &self.vocabulary(),
         }
         .plan(&parsed, request)
     }

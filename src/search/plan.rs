@@ -13,7 +13,7 @@ use super::SearchRequest;
 use super::cover::CoverQuery;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
-use crate::analysis::{Run, UnitKind, bigram, normalize, runs, units};
+use crate::analysis::{Run, UnitKind, Vocabulary, bigram, normalize, runs, units};
 use crate::error::{Error, Result};
 use crate::index::Fields;
 
@@ -82,6 +82,7 @@ impl Plan {
 pub struct Planner<'a> {
     pub(crate) fields: &'a Fields,
     pub(crate) searcher: &'a Searcher,
+    pub(crate) vocabulary: &'a Vocabulary,
 }
 
 impl Planner<'_> {
@@ -203,25 +204,22 @@ impl Planner<'_> {
         })
     }
 
-    /// Cuts a Han run into the words the index knows.
+    /// Cuts a Han run into the words the index's vocabulary knows.
     fn segment(&self, run: &str) -> Vec<String> {
         let total = self.searcher.num_docs();
         let chars: Vec<char> = run.chars().collect();
-        segment_run(run, total, |word| {
-            self.searcher
-                .doc_freq(&Term::from_field_text(self.fields.body, word))
-                .unwrap_or(0)
-        })
-        .into_iter()
-        .map(|r| chars[r].iter().collect())
-        .collect()
+        segment_run(run, total, |word| self.vocabulary.doc_freq(word))
+            .into_iter()
+            .map(|r| chars[r].iter().collect())
+            .collect()
     }
 
-    /// Title and body field pairs in scope, with their weights.
-    fn scoped(&self, scope: Scope) -> Vec<(Field, Field, Field, f32)> {
+    /// Title and body fields in scope (words, Latin/digit words, bigrams), with their weights.
+    /// Bodies have no word field: their bigram phrases are scored instead.
+    fn scoped(&self, scope: Scope) -> Vec<(Option<Field>, Field, Field, f32)> {
         let f = self.fields;
-        let title = (f.title, f.title_uni, f.title_bi, TITLE_BOOST);
-        let body = (f.body, f.body_uni, f.body_bi, 1.0);
+        let title = (Some(f.title), f.title_uni, f.title_bi, TITLE_BOOST);
+        let body = (None, f.body_uni, f.body_bi, 1.0);
         match scope {
             Scope::All => vec![title, body],
             Scope::Title => vec![title],
@@ -281,6 +279,7 @@ impl Planner<'_> {
             }
         }
         for (words, _, _, boost) in self.scoped(plan.scope) {
+            let Some(words) = words else { continue };
             for word in &plan.words {
                 let term = Term::from_field_text(words, word);
                 let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
