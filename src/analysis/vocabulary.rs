@@ -10,10 +10,10 @@
 //! The counts are approximate by design: an updated post is counted again and a deleted one is
 //! not taken off. They only steer how a query is cut; which posts match never depends on them.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use fst::{IntoStreamer, Streamer};
+use rustc_hash::FxHashMap;
 
 /// Words and how many texts (titles and bodies) held each.
 #[derive(Clone)]
@@ -31,15 +31,14 @@ impl std::fmt::Debug for Vocabulary {
 
 impl Default for Vocabulary {
     fn default() -> Vocabulary {
-        Vocabulary::from_counts(HashMap::new())
+        Vocabulary::from_counts(Vec::new())
     }
 }
 
 impl Vocabulary {
-    /// A vocabulary of these counts.
-    pub fn from_counts(counts: HashMap<Box<str>, u64>) -> Vocabulary {
-        let mut words: Vec<(Box<str>, u64)> = counts.into_iter().collect();
-        words.sort_unstable();
+    /// A vocabulary of these counts (each word once).
+    pub fn from_counts(mut words: Vec<(Box<str>, u64)>) -> Vocabulary {
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let map = fst::Map::from_iter(words.iter().map(|(w, n)| (w.as_bytes(), *n)))
             .expect("keys are sorted and distinct");
         Vocabulary { map }
@@ -72,12 +71,15 @@ impl Vocabulary {
         self.map.is_empty()
     }
 
-    /// This vocabulary with `counts` added.
-    pub fn merged(&self, counts: HashMap<Box<str>, u64>) -> Vocabulary {
+    /// This vocabulary with `counts` (each word once) added.
+    pub fn merged(&self, counts: Vec<(Box<str>, u64)>) -> Vocabulary {
         if counts.is_empty() {
             return self.clone();
         }
         let added = Vocabulary::from_counts(counts);
+        if self.is_empty() {
+            return added;
+        }
         let mut builder = fst::MapBuilder::memory();
         let mut union = self.map.op().add(&added.map).union();
         while let Some((word, values)) = union.next() {
@@ -104,29 +106,44 @@ impl Vocabulary {
 /// Words counted by the indexing threads since the last commit.
 #[derive(Debug, Default)]
 pub struct WordCounts {
-    counts: Mutex<HashMap<Box<str>, u64>>,
+    inner: Mutex<Counting>,
+}
+
+#[derive(Debug, Default)]
+struct Counting {
+    /// Each word's count, and the last text that counted it.
+    words: FxHashMap<Box<str>, (u64, u64)>,
+    texts: u64,
 }
 
 impl WordCounts {
     /// Counts the words of one text, each distinct word once.
     pub fn add_text<'a>(&self, words: impl IntoIterator<Item = &'a str>) {
-        let mut words: Vec<&str> = words.into_iter().collect();
-        words.sort_unstable();
-        words.dedup();
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.texts += 1;
+        let text = inner.texts;
         for word in words {
-            match counts.get_mut(word) {
-                Some(n) => *n += 1,
+            match inner.words.get_mut(word) {
+                Some((n, last)) => {
+                    if *last != text {
+                        *n += 1;
+                        *last = text;
+                    }
+                }
                 None => {
-                    counts.insert(word.into(), 1);
+                    inner.words.insert(word.into(), (1, text));
                 }
             }
         }
     }
 
     /// The counts so far, leaving none.
-    pub fn take(&self) -> HashMap<Box<str>, u64> {
-        std::mem::take(&mut *self.counts.lock().unwrap_or_else(|e| e.into_inner()))
+    pub fn take(&self) -> Vec<(Box<str>, u64)> {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut inner.words)
+            .into_iter()
+            .map(|(word, (n, _))| (word, n))
+            .collect()
     }
 
     /// Forgets the counts so far.
