@@ -1,5 +1,6 @@
 //! Search: query parsing, planning, ranking, filters, facets, snippets.
 
+mod any;
 mod columns;
 mod cover;
 mod explain;

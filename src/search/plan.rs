@@ -10,6 +10,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DateTime, Searcher, Term};
 
 use super::SearchRequest;
+use super::any::AnyQuery;
 use super::cover::CoverQuery;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
@@ -229,19 +230,19 @@ impl Planner<'_> {
 
     /// Posts whose scope contains `text` (normalised), whatever jieba made of it.
     fn contains(&self, text: &str, scope: Scope) -> Box<dyn Query> {
-        let alternatives = self
+        let mut alternatives: Vec<Box<dyn Query>> = self
             .scoped(scope)
             .into_iter()
             .filter_map(|(_, uni, bi, boost)| {
-                unit_query(uni, bi, text).map(|q| {
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
-                    )
-                })
+                unit_query(uni, bi, text)
+                    .map(|q| Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>)
             })
             .collect();
-        one_or_boolean(alternatives)
+        match alternatives.len() {
+            0 => Box::new(BooleanQuery::new(Vec::new())),
+            1 => alternatives.pop().expect("one"),
+            _ => Box::new(AnyQuery::new(alternatives)),
+        }
     }
 
     /// What a post must satisfy for the clause to match (no scoring extras).
@@ -261,20 +262,21 @@ impl Planner<'_> {
             .iter()
             .map(|piece| (Occur::Must, self.contains(piece, plan.scope)))
             .collect();
+        // Everything that only adds to the score, as one lazy union: each part is asked about
+        // the posts the required strings match, instead of running ahead through every post
+        // that holds its own terms (as tantivy's union of optional clauses does).
+        let mut extras: Vec<Box<dyn Query>> = Vec::new();
         if let Some(literal) = &plan.literal {
             let bonus = ConstScoreQuery::new(self.contains(literal, plan.scope), LITERAL_BONUS);
-            parts.push((Occur::Should, Box::new(bonus)));
+            extras.push(Box::new(bonus));
             if plan.scope != Scope::Body {
                 let title =
                     ConstScoreQuery::new(self.contains(literal, Scope::Title), TITLE_LITERAL_BONUS);
-                parts.push((Occur::Should, Box::new(title)));
+                extras.push(Box::new(title));
             }
             for (_, _, bi, _) in self.scoped(plan.scope) {
                 if let Some(near) = proximity(bi, &plan.required) {
-                    parts.push((
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(near, PROXIMITY_BONUS)),
-                    ));
+                    extras.push(Box::new(ConstScoreQuery::new(near, PROXIMITY_BONUS)));
                 }
             }
         }
@@ -283,11 +285,11 @@ impl Planner<'_> {
             for word in &plan.words {
                 let term = Term::from_field_text(words, word);
                 let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                parts.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), boost)),
-                ));
+                extras.push(Box::new(BoostQuery::new(Box::new(query), boost)));
             }
+        }
+        if !extras.is_empty() {
+            parts.push((Occur::Should, Box::new(AnyQuery::new(extras))));
         }
         Box::new(BooleanQuery::new(parts))
     }
