@@ -3,7 +3,7 @@
 //! Posts are files with YAML front matter (`title`, `date`, `categories`, `tags`) and an HTML or
 //! Markdown body. A search finds **every** post whose title or text contains the query after
 //! normalisation (full/half width, letter case, traditional/simplified), whatever the word
-//! segmenter made of it: matching runs on characters, jieba words only rank.
+//! segmenter made of it: matching runs on characters; jieba words only rank posts and cut queries.
 //!
 //! ```
 //! use newssearch::{NewsIndex, Post, SearchRequest};
