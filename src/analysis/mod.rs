@@ -16,7 +16,7 @@ mod tokenizers;
 mod units;
 mod vocabulary;
 
-pub use normalize::{Normalized, normalize};
+pub use normalize::{Normalized, keeps_han_and_spaces, normalize};
 pub use segmenter::{DictError, Segmenter};
 pub use simhash::{distance, simhash, simhash_normalized};
 pub use stream::{Prepared, Stream};

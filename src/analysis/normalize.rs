@@ -10,6 +10,8 @@ use std::ops::Range;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+use super::units::is_han;
+
 include!(concat!(env!("OUT_DIR"), "/t2s.rs"));
 
 /// Text after normalisation, with the way back to the original.
@@ -72,6 +74,26 @@ pub fn normalize(text: &str) -> String {
         fold_char(c, |out| folded.push(out));
     }
     folded
+}
+
+/// Whether normalising `text` changes none of its Han characters and white space: every
+/// character that normalises to something else becomes characters that are neither Han nor
+/// (unless it was white space itself) white space, and none vanishes. Han strings then occur
+/// in `text` exactly where they occur in its normalised form, with the same spaces between.
+pub fn keeps_han_and_spaces(text: &str) -> bool {
+    text.chars().all(|c| {
+        if folds_to_itself(c) {
+            return true;
+        }
+        let space = c.is_whitespace();
+        let mut any = false;
+        let mut same_kind = true;
+        fold_changed(c, |out| {
+            any = true;
+            same_kind &= !is_han(out) && out.is_whitespace() == space;
+        });
+        any && same_kind
+    })
 }
 
 /// Most characters normalise to themselves, which one bit of a table built at compile time says

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Normalized, Unit, UnitKind, is_word_char, units};
+use crate::analysis::{Normalized, Unit, UnitKind, is_word_char, keeps_han_and_spaces, units};
 
 /// A piece of a post's text with highlighted matches.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,7 +64,10 @@ fn ends_sentence(c: char) -> bool {
 ///
 /// Each needle's first unit is searched for in the normalised text (a substring search), and
 /// only there are the following units compared, skipping white space between units as the
-/// index does: no unit list of the whole text is built.
+/// index does: no unit list of the whole text is built. When every needle is made of Han
+/// characters and normalising `text` would change none of its Han characters or spaces (most
+/// news text: only its full-width punctuation and Latin letters change), the original text is
+/// searched as it is, without normalising it.
 pub fn find_matches(text: &str, needles: &[String]) -> Vec<Range<usize>> {
     let needles: Vec<Vec<Unit<'_>>> = needles
         .iter()
@@ -74,24 +77,22 @@ pub fn find_matches(text: &str, needles: &[String]) -> Vec<Range<usize>> {
     if needles.is_empty() {
         return Vec::new();
     }
+    let han_only = needles
+        .iter()
+        .all(|n| n.iter().all(|u| u.kind == UnitKind::Han));
+    if han_only && keeps_han_and_spaces(text) {
+        return merge(matches_in(text, &needles));
+    }
+    find_matches_normalized(text, &needles)
+}
+
+/// [`find_matches`] on the normalised text, mapped back to the original.
+fn find_matches_normalized(text: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Range<usize>> {
     let normalized = Normalized::new(text);
     let folded = normalized.as_str();
-    let mut found: Vec<Range<usize>> = Vec::new();
-    for needle in &needles {
-        for (start, _) in folded.match_indices(needle[0].text) {
-            let inside_word = needle[0].kind == UnitKind::Word
-                && folded[..start]
-                    .chars()
-                    .next_back()
-                    .is_some_and(is_word_char);
-            if !inside_word && let Some(end) = units_at(folded, start, needle) {
-                found.push(start..end);
-            }
-        }
-    }
+    let found = matches_in(folded, needles);
     // Byte offsets in the normalised text → character indices → original byte ranges, counting
     // characters once from one match start to the next.
-    found.sort_by_key(|r| (r.start, r.end));
     let (mut byte, mut char_index) = (0, 0);
     let original = found
         .into_iter()
@@ -103,6 +104,25 @@ pub fn find_matches(text: &str, needles: &[String]) -> Vec<Range<usize>> {
         })
         .collect();
     merge(original)
+}
+
+/// Byte ranges of `folded` where a needle's units occur, sorted.
+fn matches_in(folded: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = Vec::new();
+    for needle in needles {
+        for (start, _) in folded.match_indices(needle[0].text) {
+            let inside_word = needle[0].kind == UnitKind::Word
+                && folded[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(is_word_char);
+            if !inside_word && let Some(end) = units_at(folded, start, needle) {
+                found.push(start..end);
+            }
+        }
+    }
+    found.sort_by_key(|r| (r.start, r.end));
+    found
 }
 
 /// The end (a byte offset in `folded`) of `needle`'s units when they occur in `folded` from
@@ -245,6 +265,40 @@ fn fragment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Searching the original text (the fast path) finds exactly what searching the
+        /// normalised text finds, whenever the fast path is taken; texts mix simplified and
+        /// traditional characters, full-width forms, spaces of several kinds, Latin letters and
+        /// characters that normalise to Han or to nothing.
+        #[test]
+        fn original_text_search_agrees_with_normalised(
+            text in proptest::collection::vec(proptest::sample::select(vec![
+                "数", "字", "化", "數", "經", "济", "，", "。", "Ａ", "a", "G", "　", " ",
+                "\u{a0}", "\n", "㊣", "正", "\u{f900}", "\u{ad}", "…", "5", "⑴",
+            ]), 0..40).prop_map(|parts| parts.concat()),
+            needle in proptest::sample::select(vec!["数字", "数字化", "字化", "正", "济数", "化"]),
+        ) {
+            let needles = vec![units(needle)];
+            let slow = find_matches_normalized(&text, &needles);
+            prop_assert_eq!(find_matches(&text, &[needle.to_owned()]), slow.clone());
+            if keeps_han_and_spaces(&text) {
+                prop_assert_eq!(merge(matches_in(&text, &needles)), slow);
+            }
+        }
+    }
+
+    #[test]
+    fn the_original_is_searched_only_when_normalising_keeps_han_and_spaces() {
+        for text in ["数字化，ＧＤＰ增长５％", "数字　化", "AI 芯片…", ""] {
+            assert!(keeps_han_and_spaces(text), "{text}");
+        }
+        // Traditional characters, compatibility and circled ideographs.
+        for text in ["數字化", "数字\u{f900}", "㊣"] {
+            assert!(!keeps_han_and_spaces(text), "{text}");
+        }
+    }
 
     fn marked(snippet: &Snippet) -> String {
         let mut out = String::new();
