@@ -15,19 +15,21 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Ter
 
 /// Matches what any of `queries` matches.
 pub struct AnyQuery {
+    label: &'static str,
     queries: Vec<Box<dyn Query>>,
 }
 
 impl AnyQuery {
-    /// The union of `queries`.
-    pub fn new(queries: Vec<Box<dyn Query>>) -> AnyQuery {
-        AnyQuery { queries }
+    /// The union of `queries`; `label` names it in explanations.
+    pub fn new(label: &'static str, queries: Vec<Box<dyn Query>>) -> AnyQuery {
+        AnyQuery { label, queries }
     }
 }
 
 impl Clone for AnyQuery {
     fn clone(&self) -> Self {
         AnyQuery {
+            label: self.label,
             queries: self.queries.iter().map(|q| q.box_clone()).collect(),
         }
     }
@@ -35,7 +37,10 @@ impl Clone for AnyQuery {
 
 impl fmt::Debug for AnyQuery {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.debug_tuple("Any").field(&self.queries).finish()
+        f.debug_tuple("Any")
+            .field(&self.label)
+            .field(&self.queries)
+            .finish()
     }
 }
 
@@ -46,7 +51,10 @@ impl Query for AnyQuery {
             .iter()
             .map(|q| q.weight(enable_scoring))
             .collect::<tantivy::Result<_>>()?;
-        Ok(Box::new(AnyWeight { weights }))
+        Ok(Box::new(AnyWeight {
+            label: self.label,
+            weights,
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -57,6 +65,7 @@ impl Query for AnyQuery {
 }
 
 struct AnyWeight {
+    label: &'static str,
     weights: Vec<Box<dyn Weight>>,
 }
 
@@ -81,7 +90,7 @@ impl Weight for AnyWeight {
                 "Document #({doc}) does not match"
             )));
         }
-        let mut explanation = Explanation::new("any of", matched.iter().map(|e| e.value()).sum());
+        let mut explanation = Explanation::new(self.label, matched.iter().map(|e| e.value()).sum());
         for detail in matched {
             explanation.add_detail(detail);
         }
@@ -199,7 +208,7 @@ mod tests {
                 IndexRecordOption::WithFreqs,
             ))
         };
-        let ours = AnyQuery::new(vec![term(a, "x"), term(b, "x")]);
+        let ours = AnyQuery::new("a or b", vec![term(a, "x"), term(b, "x")]);
         let theirs = BooleanQuery::new(vec![
             (Occur::Should, term(a, "x")),
             (Occur::Should, term(b, "x")),

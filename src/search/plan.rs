@@ -241,7 +241,7 @@ impl Planner<'_> {
         match alternatives.len() {
             0 => Box::new(BooleanQuery::new(Vec::new())),
             1 => alternatives.pop().expect("one"),
-            _ => Box::new(AnyQuery::new(alternatives)),
+            _ => Box::new(AnyQuery::new("in the title or the body", alternatives)),
         }
     }
 
@@ -289,7 +289,8 @@ impl Planner<'_> {
             }
         }
         if !extras.is_empty() {
-            parts.push((Occur::Should, Box::new(AnyQuery::new(extras))));
+            let label = "score-only parts: literal, proximity, title words";
+            parts.push((Occur::Should, Box::new(AnyQuery::new(label, extras))));
         }
         Box::new(BooleanQuery::new(parts))
     }
