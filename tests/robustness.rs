@@ -289,6 +289,11 @@ fn sigkill_at_random_moments_loses_nothing() {
         stdout(&again)
     );
     assert_eq!(env.query(&["共同词", "--all", "--limit", "1"]).total, n);
+    // The words of every committed post were counted into the vocabulary before its commit,
+    // whatever moment the kills came at (each body holds 稿件, as does each title).
+    let index = newssearch::NewsIndex::open(&env.dir.path().join(".newssearch")).unwrap();
+    let counted = index.vocabulary().doc_freq("稿件");
+    assert!(counted >= n as u64, "{counted}");
 }
 
 #[test]

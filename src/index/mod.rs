@@ -340,16 +340,22 @@ impl NewsIndex {
         Ok(writer)
     }
 
-    /// Commits, then adds the words of the committed posts to the vocabulary. A crash in
-    /// between leaves the vocabulary without them: queries may then be cut into fewer words,
-    /// but what matches never depends on the vocabulary.
+    /// Commits, writing the words of the new posts into the vocabulary first (once tantivy has
+    /// analysed every post of the batch, before the commit makes them visible): a crash in
+    /// between leaves words of posts that were never committed, which only adds to the counts,
+    /// never a committed post whose words the vocabulary lacks. When the vocabulary cannot be
+    /// written the batch is rolled back and the error returned.
     pub(crate) fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
-        writer.commit()?;
-        self.reader.reload()?;
+        let prepared = writer.prepare_commit()?;
         let counts = self.counts.take();
-        if !counts.is_empty() {
-            self.set_vocabulary(self.vocabulary().merged(counts))?;
+        if !counts.is_empty()
+            && let Err(error) = self.set_vocabulary(self.vocabulary().merged(counts))
+        {
+            let _ = prepared.abort();
+            return Err(error);
         }
+        prepared.commit()?;
+        self.reader.reload()?;
         Ok(())
     }
 }
@@ -472,6 +478,34 @@ mod tests {
             matches!(&error, Error::Damaged { reason, .. } if reason.contains(VOCABULARY_FILE)),
             "{error}"
         );
+        Ok(())
+    }
+
+    /// When the vocabulary cannot be written, the batch is not committed and the error names
+    /// the file; what was committed before stays, and the next run commits the batch.
+    #[test]
+    fn a_vocabulary_that_cannot_be_written_rolls_the_batch_back() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
+        let path = dir.path().join("index");
+        let post = |body: &str| Post {
+            title: "短讯".into(),
+            body: body.into(),
+            ..Default::default()
+        };
+        let index = NewsIndex::create(&path)?;
+        index.add_posts([("a.md", post("人工智能正在改变生活。"))])?;
+        let blocker = path.join(format!("{VOCABULARY_FILE}.partial"));
+        std::fs::create_dir(&blocker).unwrap();
+        let error = index
+            .add_posts([("b.md", post("这一产业增长较快。"))])
+            .unwrap_err();
+        assert!(error.to_string().contains(VOCABULARY_FILE), "{error}");
+        assert_eq!(index.num_posts(), 1);
+        assert_eq!(index.vocabulary().doc_freq("产业"), 0);
+        std::fs::remove_dir(&blocker).unwrap();
+        index.add_posts([("b.md", post("这一产业增长较快。"))])?;
+        assert_eq!(index.num_posts(), 2);
+        assert_eq!(NewsIndex::open(&path)?.vocabulary().doc_freq("产业"), 1);
         Ok(())
     }
 
