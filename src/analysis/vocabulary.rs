@@ -148,7 +148,11 @@ impl WordCounts {
 
     /// Forgets the counts so far.
     pub fn clear(&self) {
-        self.take();
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .words
+            .clear();
     }
 }
 

@@ -439,17 +439,21 @@ mod tests {
             .collect()
     }
 
+    /// A post with a short title (no words of the tests' queries) and `body`.
+    fn post(body: &str) -> Post {
+        Post {
+            title: "短讯".into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
     /// Words that only bodies hold still cut queries, after the index is reopened; a rebuild
     /// forgets them, and a damaged vocabulary file is reported, not ignored.
     #[test]
     fn body_words_cut_queries_across_reopening() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let path = dir.path().join("index");
-        let post = |body: &str| Post {
-            title: "一则短讯".into(),
-            body: body.into(),
-            ..Default::default()
-        };
         let required = |index: &NewsIndex| -> Result<Vec<String>> {
             let plan = index.plan_query(&SearchRequest::new("人工智能产业"))?;
             Ok(plan.clauses[0].required.clone())
@@ -487,11 +491,6 @@ mod tests {
     fn a_vocabulary_that_cannot_be_written_rolls_the_batch_back() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let path = dir.path().join("index");
-        let post = |body: &str| Post {
-            title: "短讯".into(),
-            body: body.into(),
-            ..Default::default()
-        };
         let index = NewsIndex::create(&path)?;
         index.add_posts([("a.md", post("人工智能正在改变生活。"))])?;
         let blocker = path.join(format!("{VOCABULARY_FILE}.partial"));
