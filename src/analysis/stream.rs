@@ -9,7 +9,6 @@
 use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenStream};
 use xxhash_rust::xxh3::xxh3_64;
@@ -146,7 +145,7 @@ impl Stream {
     pub fn bigrams_counting_words(
         text: &str,
         segmenter: &Segmenter,
-        counts: &Arc<WordCounts>,
+        counts: &WordCounts,
     ) -> Stream {
         let prepared = Prepared::of(text);
         let words = prepared.words(segmenter);
