@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::schema::{Facet, Value};
-use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Field, OwnedValue};
+use tantivy::{DocAddress, Score, Searcher};
 
 pub use explain::{ClauseMatch, Explanation, PostExplanation, StringMatch};
 pub use facets::{FacetCount, Facets};
@@ -226,33 +227,15 @@ impl NewsIndex {
         request: &SearchRequest,
     ) -> Result<Hit> {
         let f = &self.fields;
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        };
-        let facets = |field| {
-            doc.get_all(field)
-                .filter_map(|v| {
-                    v.as_facet()
-                        .and_then(|f| Facet::from_encoded(f.as_bytes().to_vec()).ok())
-                })
-                .filter_map(|f| f.to_path().last().map(|s| (*s).to_owned()))
-                .collect()
-        };
-        let title = text(f.title_text).unwrap_or_default();
-        let body = if request.snippets.max_fragments == 0 {
-            String::new()
-        } else {
-            text(f.body_text).unwrap_or_default()
-        };
+        let mut doc: StoredValues = searcher.doc(address)?;
+        let title = doc.take_text(f.title_text).unwrap_or_default();
+        let body = doc.take_text(f.body_text).unwrap_or_default();
         let reprints = reprints
             .into_iter()
             .map(|d| fast_path(columns, d))
             .collect::<Result<Vec<_>>>()?;
         Ok(Hit {
-            path: text(f.path).unwrap_or_default(),
+            path: doc.take_text(f.path).unwrap_or_default(),
             title_highlights: find_matches(&title, needles),
             snippets: if request.snippets.max_fragments == 0 {
                 Vec::new()
@@ -260,14 +243,55 @@ impl NewsIndex {
                 snippets(&body, &find_matches(&body, needles), request.snippets)
             },
             title,
-            date: text(f.date_text).and_then(|d| DateTime::parse_from_rfc3339(&d).ok()),
-            categories: facets(f.category),
-            tags: facets(f.tag),
-            url: text(f.url),
-            source: text(f.source),
+            date: doc
+                .take_text(f.date_text)
+                .and_then(|d| DateTime::parse_from_rfc3339(&d).ok()),
+            categories: doc.facet_names(f.category),
+            tags: doc.facet_names(f.tag),
+            url: doc.take_text(f.url),
+            source: doc.take_text(f.source),
             score,
             reprints,
         })
+    }
+}
+
+/// A stored document as read from the store: its values in order, each taken out once, without
+/// copying them into a [`tantivy::TantivyDocument`] first.
+struct StoredValues(Vec<(Field, OwnedValue)>);
+
+impl DocumentDeserialize for StoredValues {
+    fn deserialize<'de, D: DocumentDeserializer<'de>>(
+        mut deserializer: D,
+    ) -> std::result::Result<Self, DeserializeError> {
+        let mut values = Vec::with_capacity(deserializer.size_hint());
+        while let Some(value) = deserializer.next_field()? {
+            values.push(value);
+        }
+        Ok(StoredValues(values))
+    }
+}
+
+impl StoredValues {
+    /// The first text of `field`, moved out.
+    fn take_text(&mut self, field: Field) -> Option<String> {
+        self.0.iter_mut().find_map(|(f, value)| match value {
+            OwnedValue::Str(text) if *f == field => Some(std::mem::take(text)),
+            _ => None,
+        })
+    }
+
+    /// The last path component of every facet of `field`.
+    fn facet_names(&self, field: Field) -> Vec<String> {
+        self.0
+            .iter()
+            .filter_map(|(f, value)| match value {
+                OwnedValue::Facet(facet) if *f == field => {
+                    facet.to_path().last().map(|s| (*s).to_owned())
+                }
+                _ => None,
+            })
+            .collect()
     }
 }
 

@@ -110,7 +110,8 @@ fn find_matches_normalized(text: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Range<u
 fn matches_in(folded: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Range<usize>> {
     let mut found: Vec<Range<usize>> = Vec::new();
     for needle in needles {
-        for (start, _) in folded.match_indices(needle[0].text) {
+        for start in memchr::memmem::find_iter(folded.as_bytes(), needle[0].text.as_bytes()) {
+            // Both are UTF-8, so a match of the whole first unit starts on a character boundary.
             let inside_word = needle[0].kind == UnitKind::Word
                 && folded[..start]
                     .chars()
@@ -159,60 +160,72 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 
 /// Cuts up to `max_fragments` fragments from `text` around `matches` (from [`find_matches`]).
 /// With no matches, the opening of the text.
+///
+/// Only the sentences that hold a match are looked for (from each match back and forward to the
+/// nearest sentence end), so the cost grows with the matches, not with the length of the text.
 pub fn snippets(text: &str, matches: &[Range<usize>], options: SnippetOptions) -> Vec<Snippet> {
-    let sentences = sentences(text);
     if matches.is_empty() {
-        return sentences
-            .first()
-            .map(|s| vec![fragment(text, s.clone(), &[], options.max_chars)])
+        return first_sentence(text)
+            .map(|s| vec![fragment(text, s, &[], options.max_chars)])
             .unwrap_or_default();
     }
-    // Rank sentences by how many matches they hold; keep the best, in text order.
-    let mut ranked: Vec<(usize, usize)> = sentences
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            (
-                i,
-                matches
-                    .iter()
-                    .filter(|m| m.start >= s.start && m.start < s.end)
-                    .count(),
-            )
-        })
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // The sentences holding matches, in text order, with how many matches each holds.
+    let mut held: Vec<(Range<usize>, usize)> = Vec::new();
+    for m in matches {
+        match held.last_mut() {
+            Some((sentence, n)) if m.start < sentence.end => *n += 1,
+            _ => {
+                if let Some(sentence) = trimmed(text, sentence_at(text, m.start)) {
+                    held.push((sentence, 1));
+                }
+            }
+        }
+    }
+    // Keep the sentences with the most matches, in text order.
+    let mut ranked: Vec<usize> = (0..held.len()).collect();
+    ranked.sort_by(|&a, &b| held[b].1.cmp(&held[a].1).then(a.cmp(&b)));
     ranked.truncate(options.max_fragments.max(1));
-    ranked.sort();
+    ranked.sort_unstable();
     ranked
         .into_iter()
-        .map(|(i, _)| fragment(text, sentences[i].clone(), matches, options.max_chars))
+        .map(|i| fragment(text, held[i].0.clone(), matches, options.max_chars))
         .collect()
 }
 
-/// Byte ranges of the sentences of `text`, punctuation included, white space trimmed.
-fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if ends_sentence(c) {
-            push_trimmed(text, start..i + c.len_utf8(), &mut out);
-            start = i + c.len_utf8();
-        }
-    }
-    push_trimmed(text, start..text.len(), &mut out);
-    out
+/// The byte range of the sentence around byte `at`: from just after the sentence end before it
+/// to its own sentence end (included), or the edges of the text.
+fn sentence_at(text: &str, at: usize) -> Range<usize> {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| ends_sentence(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .char_indices()
+        .find(|&(_, c)| ends_sentence(c))
+        .map_or(text.len(), |(i, c)| at + i + c.len_utf8());
+    start..end
 }
 
-fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+/// The first sentence of `text` with anything in it.
+fn first_sentence(text: &str) -> Option<Range<usize>> {
+    let mut at = 0;
+    while at < text.len() {
+        let sentence = sentence_at(text, at);
+        at = sentence.end;
+        if let Some(s) = trimmed(text, sentence) {
+            return Some(s);
+        }
+    }
+    None
+}
+
+/// `range` without the white space around it; `None` when nothing is left.
+fn trimmed(text: &str, range: Range<usize>) -> Option<Range<usize>> {
     let s = &text[range.clone()];
     let start = range.start + (s.len() - s.trim_start().len());
     let end = range.end - (s.len() - s.trim_end().len());
-    if start < end && !text[start..end].trim_end_matches('\n').is_empty() {
-        let end = start + text[start..end].trim_end_matches('\n').len();
-        out.push(start..end);
-    }
+    (start < end).then_some(start..end)
 }
 
 /// One fragment: the sentence, or a `max_chars` window of it around its first match.
@@ -286,6 +299,54 @@ mod tests {
             if keeps_han_and_spaces(&text) {
                 prop_assert_eq!(merge(matches_in(&text, &needles)), slow);
             }
+        }
+    }
+
+    /// Every sentence of `text`, the obvious way: split after each sentence end, trimmed.
+    fn all_sentences(text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if ends_sentence(c) {
+                out.extend(trimmed(text, start..i + c.len_utf8()));
+                start = i + c.len_utf8();
+            }
+        }
+        out.extend(trimmed(text, start..text.len()));
+        out
+    }
+
+    proptest! {
+        /// Looking for sentences from the matches picks the fragments a scan of every sentence
+        /// picks: the sentences with the most matches, ties to the earlier, in text order.
+        #[test]
+        fn fragments_are_the_sentences_with_most_matches(
+            text in proptest::collection::vec(proptest::sample::select(vec![
+                "数字", "化", "经济", "。", "！", "\n", " ", "　", "a", "；",
+            ]), 0..60).prop_map(|parts| parts.concat()),
+            needle in proptest::sample::select(vec!["数字", "数字化", "经济", "化"]),
+            max_fragments in 1usize..4,
+        ) {
+            let options = SnippetOptions { max_chars: 1000, max_fragments };
+            let matches = find_matches(&text, &[needle.to_owned()]);
+            let sentences = all_sentences(&text);
+            let holding = |s: &Range<usize>| {
+                matches.iter().filter(|m| s.contains(&m.start)).count()
+            };
+            let mut ranked: Vec<usize> = (0..sentences.len())
+                .filter(|&i| holding(&sentences[i]) > 0)
+                .collect();
+            ranked.sort_by_key(|&i| (std::cmp::Reverse(holding(&sentences[i])), i));
+            ranked.truncate(max_fragments);
+            ranked.sort();
+            let mut expected: Vec<String> =
+                ranked.iter().map(|&i| text[sentences[i].clone()].to_owned()).collect();
+            if matches.is_empty() {
+                expected = sentences.first().map(|s| text[s.clone()].to_owned()).into_iter().collect();
+            }
+            let got: Vec<String> =
+                snippets(&text, &matches, options).into_iter().map(|s| s.text).collect();
+            prop_assert_eq!(got, expected);
         }
     }
 
