@@ -175,9 +175,82 @@ impl Scorer for AnyScorer {
 mod tests {
     use super::*;
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, Occur, TermQuery};
-    use tantivy::schema::{IndexRecordOption, STRING, Schema};
+    use tantivy::query::{BooleanQuery, Occur, PhraseQuery, TermQuery};
+    use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
     use tantivy::{Index, TantivyDocument};
+
+    /// Phrases in the union: the same posts and scores as tantivy's union, alone, inside an
+    /// intersection led by a rarer term, and as the optional part of a clause.
+    #[test]
+    fn phrases_match_and_score_as_in_tantivy_union() -> tantivy::Result<()> {
+        let mut builder = Schema::builder();
+        let t = builder.add_text_field("t", TEXT);
+        let u = builder.add_text_field("u", TEXT);
+        let z = builder.add_text_field("z", STRING);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+        let texts = ["x y w", "y x w", "x w y", "w x y x", "w w w", "y y x"];
+        for i in 0..4_000usize {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(t, texts[i % 6]);
+            doc.add_text(u, texts[(i / 7) % 6]);
+            if i % 11 == 0 {
+                doc.add_text(z, "z");
+            }
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        let searcher = index.reader()?.searcher();
+        let phrase = |field| -> Box<dyn Query> {
+            Box::new(PhraseQuery::new(vec![
+                Term::from_field_text(field, "x"),
+                Term::from_field_text(field, "y"),
+            ]))
+        };
+        let z_term = || -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(z, "z"),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let ours =
+            || -> Box<dyn Query> { Box::new(AnyQuery::new("t or u", vec![phrase(t), phrase(u)])) };
+        let theirs = || -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, phrase(t)),
+                (Occur::Should, phrase(u)),
+            ]))
+        };
+        let shapes: [fn(Box<dyn Query>, Box<dyn Query>) -> Box<dyn Query>; 3] = [
+            |q, _| q,
+            |q, z| Box::new(BooleanQuery::new(vec![(Occur::Must, q), (Occur::Must, z)])),
+            |q, z| {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, z),
+                    (Occur::Should, q),
+                ]))
+            },
+        ];
+        for shape in shapes {
+            let (ours, theirs) = (shape(ours(), z_term()), shape(theirs(), z_term()));
+            let top = || TopDocs::with_limit(4_000).order_by_score();
+            let (mut mine, count) = searcher.search(ours.as_ref(), &(top(), Count))?;
+            let (mut reference, reference_count) =
+                searcher.search(theirs.as_ref(), &(top(), Count))?;
+            assert_eq!(count, reference_count);
+            assert!(count > 100);
+            for hits in [&mut mine, &mut reference] {
+                hits.sort_by_key(|(s, d)| (d.doc_id, (s * 1000.0) as u32));
+            }
+            let keys = |hits: &[(Score, tantivy::DocAddress)]| -> Vec<(u32, u32)> {
+                hits.iter()
+                    .map(|(s, d)| (d.doc_id, (s * 1000.0) as u32))
+                    .collect()
+            };
+            assert_eq!(keys(&mine), keys(&reference));
+        }
+        Ok(())
+    }
 
     /// The same posts, in the same order with the same scores, as tantivy's own union, also
     /// inside an intersection that seeks; and every match explains its score.
