@@ -1,6 +1,7 @@
 //! Search: query parsing, planning, ranking, filters, facets, snippets.
 
 mod any;
+mod clause;
 mod columns;
 mod cover;
 mod explain;

@@ -11,6 +11,7 @@ use tantivy::{DateTime, Searcher, Term};
 
 use super::SearchRequest;
 use super::any::AnyQuery;
+use super::clause::{Adds, ClauseQuery, Extra};
 use super::cover::CoverQuery;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
@@ -256,27 +257,59 @@ impl Planner<'_> {
     }
 
     /// The clause: its required strings, the literal bonus and word scores.
+    ///
+    /// A post scores [`LITERAL_BONUS`] when the clause occurs literally in its title or body,
+    /// [`TITLE_LITERAL_BONUS`] more when in its title, and [`PROXIMITY_BONUS`] for each field
+    /// where the words occur near each other (implied where the literal occurs).
     fn clause_query(&self, plan: &ClausePlan) -> Box<dyn Query> {
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = plan
+        let required = plan
             .required
             .iter()
             .map(|piece| (Occur::Must, self.contains(piece, plan.scope)))
             .collect();
-        // Everything that only adds to the score, as one lazy union: each part is asked about
-        // the posts the required strings match, instead of running ahead through every post
-        // that holds its own terms (as tantivy's union of optional clauses does).
-        let mut extras: Vec<Box<dyn Query>> = Vec::new();
+        let required = one_or_boolean(required);
+        let f = self.fields;
+        let mut extras: Vec<Extra> = Vec::new();
         if let Some(literal) = &plan.literal {
-            let bonus = ConstScoreQuery::new(self.contains(literal, plan.scope), LITERAL_BONUS);
-            extras.push(Box::new(bonus));
-            if plan.scope != Scope::Body {
-                let title =
-                    ConstScoreQuery::new(self.contains(literal, Scope::Title), TITLE_LITERAL_BONUS);
-                extras.push(Box::new(title));
+            let title_literal = TITLE_LITERAL_BONUS + LITERAL_BONUS;
+            let mut literal_at = Vec::new();
+            for (_, uni, bi, _) in self.scoped(plan.scope) {
+                let Some(query) = unit_query(uni, bi, literal) else {
+                    continue;
+                };
+                let in_title = bi == f.title_bi;
+                let adds = match (in_title, literal_at.first()) {
+                    (true, _) => Adds::Bonus {
+                        value: title_literal,
+                        unless: None,
+                    },
+                    (false, Some(&(_, title))) => Adds::Bonus {
+                        value: LITERAL_BONUS,
+                        unless: Some(title),
+                    },
+                    (false, None) => Adds::Bonus {
+                        value: LITERAL_BONUS,
+                        unless: None,
+                    },
+                };
+                let label = if in_title {
+                    "the clause literally, in the title"
+                } else {
+                    "the clause literally, in the body"
+                };
+                literal_at.push((bi, extras.len()));
+                extras.push(Extra { label, query, adds });
             }
-            for (_, _, bi, _) in self.scoped(plan.scope) {
-                if let Some(near) = proximity(bi, &plan.required) {
-                    extras.push(Box::new(ConstScoreQuery::new(near, PROXIMITY_BONUS)));
+            for (bi, literal) in literal_at {
+                if let Some(query) = proximity(bi, &plan.required) {
+                    extras.push(Extra {
+                        label: "the words near each other",
+                        query,
+                        adds: Adds::Implied {
+                            value: PROXIMITY_BONUS,
+                            implied_by: literal,
+                        },
+                    });
                 }
             }
         }
@@ -285,14 +318,17 @@ impl Planner<'_> {
             for word in &plan.words {
                 let term = Term::from_field_text(words, word);
                 let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                extras.push(Box::new(BoostQuery::new(Box::new(query), boost)));
+                extras.push(Extra {
+                    label: "a word of the clause in the title",
+                    query: Box::new(BoostQuery::new(Box::new(query), boost)),
+                    adds: Adds::Score,
+                });
             }
         }
-        if !extras.is_empty() {
-            let label = "score-only parts: literal, proximity, title words";
-            parts.push((Occur::Should, Box::new(AnyQuery::new(label, extras))));
+        if extras.is_empty() {
+            return required;
         }
-        Box::new(BooleanQuery::new(parts))
+        Box::new(ClauseQuery::new(required, extras))
     }
 
     fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
