@@ -221,7 +221,8 @@ mod tests {
                 (Occur::Should, phrase(u)),
             ]))
         };
-        let shapes: [fn(Box<dyn Query>, Box<dyn Query>) -> Box<dyn Query>; 3] = [
+        type Shape = fn(Box<dyn Query>, Box<dyn Query>) -> Box<dyn Query>;
+        let shapes: [Shape; 3] = [
             |q, _| q,
             |q, z| Box::new(BooleanQuery::new(vec![(Occur::Must, q), (Occur::Must, z)])),
             |q, z| {

@@ -164,7 +164,7 @@ impl Weight for ClauseWeight {
             matched[i] = true;
             match *adds {
                 Adds::Score => {
-                    let mut part = Explanation::new(*label, explained.value());
+                    let mut part = Explanation::new(label, explained.value());
                     part.add_detail(explained);
                     details.push(part);
                 }
@@ -172,7 +172,7 @@ impl Weight for ClauseWeight {
                     unless: Some(j), ..
                 } if matched[j] => {}
                 Adds::Bonus { value, .. } | Adds::Implied { value, .. } => {
-                    details.push(Explanation::new(*label, value));
+                    details.push(Explanation::new(label, value));
                 }
             }
         }
