@@ -129,6 +129,23 @@ fn the_headline_that_is_the_query_ranks_above_longer_headlines() {
     );
     let out = stdout(&env.run_ok(&["explain", "天南地北 新年", "posts/exact.md"], 0));
     assert!(out.contains("title cover"), "{out}");
+    // One string asked for: the bonus is earned where the title is searched for it, once.
+    assert_eq!(env.names(&["迎新年"]), ["exact.md", "longer.md", "body.md"]);
+    for post in ["exact.md", "longer.md"] {
+        let out = stdout(&env.run_ok(&["explain", "迎新年", &format!("posts/{post}")], 0));
+        assert_eq!(out.matches("title cover").count(), 1, "{out}");
+    }
+    let out = stdout(&env.run_ok(&["explain", "迎新年", "posts/body.md"], 0));
+    assert!(!out.contains("title cover"), "{out}");
+    let hit = env.query(&["迎新年"]).hits.into_iter().next().unwrap();
+    let out = env.run_ok(&["explain", "迎新年", &hit.path, "--json"], 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let score = json["post"]["score"].as_f64().unwrap();
+    assert!(
+        (score - f64::from(hit.score)).abs() < 1e-3,
+        "{score} vs {}",
+        hit.score
+    );
 }
 
 #[test]

@@ -20,6 +20,8 @@ pub struct CoverQuery {
     title: Field,
     units: u32,
     bonus: Score,
+    /// The bonus is added to `query`'s own score instead of standing alone.
+    adds_to_query: bool,
 }
 
 impl CoverQuery {
@@ -30,6 +32,17 @@ impl CoverQuery {
             title,
             units,
             bonus,
+            adds_to_query: false,
+        }
+    }
+
+    /// Like [`CoverQuery::new`], scoring `query`'s own score plus the bonus: `query` can then be
+    /// the title's half of a string searched in title or body, and the title it checks serves
+    /// both the match and the bonus.
+    pub fn adding_to(query: Box<dyn Query>, title: Field, units: u32, bonus: Score) -> CoverQuery {
+        CoverQuery {
+            adds_to_query: true,
+            ..CoverQuery::new(query, title, units, bonus)
         }
     }
 }
@@ -47,8 +60,8 @@ impl fmt::Debug for CoverQuery {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(
             f,
-            "TitleCover(units={}, bonus={}, query={:?})",
-            self.units, self.bonus, self.query
+            "TitleCover(units={}, bonus={}, adds_to_query={}, query={:?})",
+            self.units, self.bonus, self.adds_to_query, self.query
         )
     }
 }
@@ -61,14 +74,18 @@ impl Query for CoverQuery {
         else {
             return self.query.weight(enable_scoring);
         };
-        let inner = self
-            .query
-            .weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let inner = if self.adds_to_query {
+            self.query.weight(enable_scoring)?
+        } else {
+            self.query
+                .weight(EnableScoring::disabled_from_searcher(searcher))?
+        };
         Ok(Box::new(CoverWeight {
             inner,
             title: self.title,
             units: self.units,
             bonus: self.bonus,
+            adds_to_query: self.adds_to_query,
         }))
     }
 
@@ -82,15 +99,18 @@ struct CoverWeight {
     title: Field,
     units: u32,
     bonus: Score,
+    adds_to_query: bool,
 }
 
 impl CoverWeight {
     fn cover_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<CoverScorer> {
+        let inner_boost = if self.adds_to_query { boost } else { 1.0 };
         Ok(CoverScorer {
-            inner: self.inner.scorer(reader, 1.0)?,
+            inner: self.inner.scorer(reader, inner_boost)?,
             lengths: reader.get_fieldnorms_reader(self.title)?,
             units: self.units as Score,
             bonus: self.bonus * boost,
+            adds_to_query: self.adds_to_query,
         })
     }
 }
@@ -108,6 +128,9 @@ impl Weight for CoverWeight {
             )));
         }
         let mut explanation = Explanation::new("title cover", scorer.score());
+        if self.adds_to_query {
+            explanation.add_detail(self.inner.explain(reader, doc)?);
+        }
         explanation.add_const("bonus", self.bonus);
         explanation.add_const("units asked for", self.units as Score);
         explanation.add_const(
@@ -127,6 +150,7 @@ struct CoverScorer {
     lengths: FieldNormReader,
     units: Score,
     bonus: Score,
+    adds_to_query: bool,
 }
 
 impl DocSet for CoverScorer {
@@ -154,6 +178,11 @@ impl DocSet for CoverScorer {
 impl Scorer for CoverScorer {
     fn score(&mut self) -> Score {
         let length = self.lengths.fieldnorm(self.inner.doc()).max(1) as Score;
-        self.bonus * (1.0 + (self.units / length).min(1.0))
+        let bonus = self.bonus * (1.0 + (self.units / length).min(1.0));
+        if self.adds_to_query {
+            bonus + self.inner.score()
+        } else {
+            bonus
+        }
     }
 }

@@ -92,17 +92,25 @@ impl Planner<'_> {
     pub fn plan(&self, parsed: &ParsedQuery, request: &SearchRequest) -> Result<Plan> {
         let mut clauses = Vec::new();
         let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let single_clause = matches!(parsed.groups.as_slice(), [group] if group.len() == 1);
+        let mut covered = false;
         for group in &parsed.groups {
             let mut alternatives = Vec::new();
             for clause in group {
                 let plan = self.clause_plan(clause, false, &request.query)?;
-                alternatives.push((Occur::Should, self.clause_query(&plan)));
+                // A single clause requiring one string has its title cover checked where its
+                // title is searched for the string (see `contains`).
+                let cover =
+                    (single_clause && plan.required.len() == 1 && plan.scope != Scope::Body)
+                        .then(|| units(&plan.required[0]).len() as u32);
+                covered |= cover.is_some();
+                alternatives.push((Occur::Should, self.clause_query(&plan, cover)));
                 clauses.push(plan);
             }
             top.push((Occur::Must, one_or_boolean(alternatives)));
         }
         let has_or = parsed.groups.iter().any(|group| group.len() > 1);
-        if let Some(cover) = self.title_cover(&clauses).filter(|_| !has_or) {
+        if let Some(cover) = self.title_cover(&clauses).filter(|_| !has_or && !covered) {
             top.push((Occur::Should, cover));
         }
         for clause in &parsed.excluded {
@@ -231,12 +239,28 @@ impl Planner<'_> {
 
     /// Posts whose scope contains `text` (normalised), whatever jieba made of it.
     fn contains(&self, text: &str, scope: Scope) -> Box<dyn Query> {
+        self.contains_covering(text, scope, None)
+    }
+
+    /// [`Planner::contains`]; with `cover` (the units of `text`), a title that contains `text`
+    /// also earns the title-cover bonus, for a query that requires nothing else.
+    fn contains_covering(&self, text: &str, scope: Scope, cover: Option<u32>) -> Box<dyn Query> {
+        let title_bi = self.fields.title_bi;
         let mut alternatives: Vec<Box<dyn Query>> = self
             .scoped(scope)
             .into_iter()
             .filter_map(|(_, uni, bi, boost)| {
-                unit_query(uni, bi, text)
-                    .map(|q| Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>)
+                let query: Box<dyn Query> =
+                    Box::new(BoostQuery::new(unit_query(uni, bi, text)?, boost));
+                Some(match cover {
+                    Some(units) if bi == title_bi => Box::new(CoverQuery::adding_to(
+                        query,
+                        title_bi,
+                        units,
+                        TITLE_COVER_BONUS,
+                    )),
+                    _ => query,
+                })
             })
             .collect();
         match alternatives.len() {
@@ -261,11 +285,18 @@ impl Planner<'_> {
     /// A post scores [`LITERAL_BONUS`] when the clause occurs literally in its title or body,
     /// [`TITLE_LITERAL_BONUS`] more when in its title, and [`PROXIMITY_BONUS`] for each field
     /// where the words occur near each other (implied where the literal occurs).
-    fn clause_query(&self, plan: &ClausePlan) -> Box<dyn Query> {
+    /// `cover`: the units of the clause's one required string, when the title-cover bonus is
+    /// to be earned where the title is searched for it.
+    fn clause_query(&self, plan: &ClausePlan, cover: Option<u32>) -> Box<dyn Query> {
         let required = plan
             .required
             .iter()
-            .map(|piece| (Occur::Must, self.contains(piece, plan.scope)))
+            .map(|piece| {
+                (
+                    Occur::Must,
+                    self.contains_covering(piece, plan.scope, cover),
+                )
+            })
             .collect();
         let required = one_or_boolean(required);
         let f = self.fields;
