@@ -39,6 +39,15 @@ fn finds_every_post_containing_the_query_in_any_script_or_encoding() {
         )
     );
     assert_eq!(results.total, 6);
+    // The traditional body is searched normalised (the index records that it must be), so its
+    // 數字化 is highlighted.
+    let fanti = results.hits.iter().find(|h| file_name(&h.path) == FANTI);
+    let marked: Vec<String> = fanti
+        .iter()
+        .flat_map(|h| &h.snippets)
+        .flat_map(|s| s.marked())
+        .collect();
+    assert!(marked.iter().any(|m| m == "數字化"), "{marked:?}");
     for hit in &results.hits {
         for snippet in &hit.snippets {
             for marked in snippet.marked() {

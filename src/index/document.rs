@@ -5,7 +5,7 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::Fields;
-use crate::analysis::simhash;
+use crate::analysis::{keeps_han_and_spaces, simhash};
 use crate::post::Post;
 
 /// Where a post came from.
@@ -33,6 +33,7 @@ pub fn build(fields: &Fields, file: &FileInfo<'_>, post: &Post) -> TantivyDocume
     };
     doc.add_text(fields.title_text, title);
     doc.add_text(fields.body_text, &post.body);
+    doc.add_bool(fields.body_plain, keeps_han_and_spaces(&post.body));
     // The analyzers run on tantivy's indexing threads.
     for field in [fields.title, fields.title_uni, fields.title_bi] {
         doc.add_text(field, title);

@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis::{BIGRAMS, UNIGRAMS, WORDS};
 
 /// The schema version; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Handles of every field in the schema.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +28,10 @@ pub struct Fields {
     /// Body text (stored, not indexed). Its jieba words are not indexed: bodies are scored on
     /// their bigrams, and the words go to the vocabulary queries are cut with.
     pub body_text: Field,
+    /// Whether normalising the body changes none of its Han characters and white space
+    /// ([`keeps_han_and_spaces`](crate::analysis::keeps_han_and_spaces)), worked out once at
+    /// index time so that snippets need not scan the body to know they may search it as it is.
+    pub body_plain: Field,
     /// Body Latin/digit words.
     pub body_uni: Field,
     /// Body unit bigrams with positions.
@@ -76,6 +80,7 @@ pub fn build() -> (Schema, Fields) {
         title_uni: b.add_text_field("title_uni", uni.clone()),
         title_bi: b.add_text_field("title_bi", bi.clone()),
         body_text: b.add_text_field("body_text", STORED),
+        body_plain: b.add_bool_field("body_plain", STORED),
         body_uni: b.add_text_field("body_uni", uni),
         body_bi: b.add_text_field("body_bi", bi),
         date: b.add_date_field(

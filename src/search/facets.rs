@@ -1,6 +1,6 @@
 //! Facet counts over every match: categories, tags, years and months.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -126,7 +126,7 @@ impl SegmentCollector for ValueSegment {
             .map(|(ord, count)| (ord as u64, *count))
             .unzip();
         let Some(reader) = &self.reader else {
-            return HashMap::new();
+            return HashMap::default();
         };
         let mut values = Vec::with_capacity(ords.len());
         let named = reader
@@ -136,7 +136,7 @@ impl SegmentCollector for ValueSegment {
                 values.push(facet.and_then(|f| f.to_path().last().map(|s| (*s).to_owned())));
             });
         if named.is_err() {
-            return HashMap::new();
+            return HashMap::default();
         }
         values
             .into_iter()
@@ -148,7 +148,7 @@ impl SegmentCollector for ValueSegment {
 
 /// The per-segment counts of a collector, added up.
 fn sum_counts<K: std::hash::Hash + Eq>(fruits: Vec<HashMap<K, u64>>) -> HashMap<K, u64> {
-    let mut all = HashMap::new();
+    let mut all = HashMap::default();
     for (key, count) in fruits.into_iter().flatten() {
         *all.entry(key).or_default() += count;
     }
@@ -200,7 +200,7 @@ impl Collector for MonthCounts {
             months,
             first,
             counts: vec![0; slots as usize],
-            beyond: HashMap::new(),
+            beyond: HashMap::default(),
         })
     }
 
@@ -238,7 +238,7 @@ impl SegmentCollector for MonthSegment {
 
 /// Year and month histograms from `yyyymm` counts.
 pub fn histograms(months: &HashMap<u64, u64>) -> (Vec<FacetCount>, Vec<FacetCount>) {
-    let mut years: HashMap<u64, u64> = HashMap::new();
+    let mut years: HashMap<u64, u64> = HashMap::default();
     for (month, count) in months {
         *years.entry(month / 100).or_default() += count;
     }

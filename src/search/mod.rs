@@ -27,7 +27,9 @@ pub use explain::{ClauseMatch, Explanation, PostExplanation, StringMatch};
 pub use facets::{FacetCount, Facets};
 pub use plan::{ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST};
 pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
-pub use snippet::{Snippet, SnippetOptions, find_matches, highlight_html, snippets};
+pub use snippet::{
+    Snippet, SnippetOptions, find_matches, find_matches_plain, highlight_html, snippets,
+};
 pub use syntax::{Clause, MAX_QUERY_CHARS, ParsedQuery, Scope, SyntaxError, parse};
 
 use crate::error::{Error, Result};
@@ -241,7 +243,12 @@ impl NewsIndex {
             snippets: if request.snippets.max_fragments == 0 {
                 Vec::new()
             } else {
-                snippets(&body, &find_matches(&body, needles), request.snippets)
+                let plain = doc.flag(f.body_plain);
+                snippets(
+                    &body,
+                    &find_matches_plain(&body, needles, plain),
+                    request.snippets,
+                )
             },
             title,
             date: doc
@@ -280,6 +287,13 @@ impl StoredValues {
             OwnedValue::Str(text) if *f == field => Some(std::mem::take(text)),
             _ => None,
         })
+    }
+
+    /// The first boolean of `field` (false when there is none).
+    fn flag(&self, field: Field) -> bool {
+        self.0
+            .iter()
+            .any(|(f, value)| *f == field && matches!(value, OwnedValue::Bool(true)))
     }
 
     /// The last path component of every facet of `field`.

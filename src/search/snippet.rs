@@ -54,7 +54,8 @@ impl Default for SnippetOptions {
     }
 }
 
-/// Sentence-ending punctuation.
+/// Sentence-ending punctuation: what [`sentence_end_at`] finds, one character at a time.
+#[cfg(test)]
 fn ends_sentence(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n')
 }
@@ -69,6 +70,20 @@ fn ends_sentence(c: char) -> bool {
 /// news text: only its full-width punctuation and Latin letters change), the original text is
 /// searched as it is, without normalising it.
 pub fn find_matches(text: &str, needles: &[String]) -> Vec<Range<usize>> {
+    find_matches_in(text, needles, || keeps_han_and_spaces(text))
+}
+
+/// [`find_matches`] in a text whose [`keeps_han_and_spaces`] is already known (`plain`), as
+/// the index records it for every body.
+pub fn find_matches_plain(text: &str, needles: &[String], plain: bool) -> Vec<Range<usize>> {
+    find_matches_in(text, needles, || plain)
+}
+
+fn find_matches_in(
+    text: &str,
+    needles: &[String],
+    plain: impl FnOnce() -> bool,
+) -> Vec<Range<usize>> {
     let needles: Vec<Vec<Unit<'_>>> = needles
         .iter()
         .map(|n| units(n))
@@ -80,7 +95,7 @@ pub fn find_matches(text: &str, needles: &[String]) -> Vec<Range<usize>> {
     let han_only = needles
         .iter()
         .all(|n| n.iter().all(|u| u.kind == UnitKind::Han));
-    if han_only && keeps_han_and_spaces(text) {
+    if han_only && plain() {
         return merge(matches_in(text, &needles));
     }
     find_matches_normalized(text, &needles)
@@ -193,18 +208,30 @@ pub fn snippets(text: &str, matches: &[Range<usize>], options: SnippetOptions) -
 }
 
 /// The byte range of the sentence around byte `at`: from just after the sentence end before it
-/// to its own sentence end (included), or the edges of the text.
+/// to its own sentence end (included), or the edges of the text. Scans bytes, not characters.
 fn sentence_at(text: &str, at: usize) -> Range<usize> {
-    let start = text[..at]
-        .char_indices()
+    let bytes = text.as_bytes();
+    let start = (0..at)
         .rev()
-        .find(|&(_, c)| ends_sentence(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let end = text[at..]
-        .char_indices()
-        .find(|&(_, c)| ends_sentence(c))
-        .map_or(text.len(), |(i, c)| at + i + c.len_utf8());
+        .find(|&i| sentence_end_at(bytes, i).is_some())
+        .map_or(0, |i| i + 1);
+    let end = (at..bytes.len())
+        .find(|&i| sentence_end_at(bytes, i).is_some_and(|first| first >= at))
+        .map_or(bytes.len(), |i| i + 1);
     start..end
+}
+
+/// Where the sentence end (`。！？；!?;` or a line break) whose last byte is `bytes[i]` starts,
+/// if one ends there. In UTF-8 a byte below 0x80 is a whole character and the last byte of a
+/// three-byte character follows its two others, so no character is decoded.
+fn sentence_end_at(bytes: &[u8], i: usize) -> Option<usize> {
+    let before = |lead: [u8; 2]| i >= 2 && bytes[i - 2..i] == lead;
+    match bytes[i] {
+        b'!' | b'?' | b';' | b'\n' => Some(i),
+        0x82 if before([0xE3, 0x80]) => Some(i - 2), // 。
+        0x81 | 0x9F | 0x9B if before([0xEF, 0xBC]) => Some(i - 2), // ！？；
+        _ => None,
+    }
 }
 
 /// The first sentence of `text` with anything in it.
@@ -298,6 +325,29 @@ mod tests {
             prop_assert_eq!(find_matches(&text, &[needle.to_owned()]), slow.clone());
             if keeps_han_and_spaces(&text) {
                 prop_assert_eq!(merge(matches_in(&text, &needles)), slow);
+            }
+        }
+    }
+
+    /// The byte scan for sentence ends agrees with [`ends_sentence`] for every character of the
+    /// Basic Multilingual Plane, alone and between other characters.
+    #[test]
+    fn sentence_ends_are_found_on_bytes_as_on_characters() {
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            let text = format!("中{c}文");
+            let (start, end) = ("中".len(), "中".len() + c.len_utf8());
+            let found: Vec<usize> = (0..text.len())
+                .filter_map(|i| sentence_end_at(text.as_bytes(), i))
+                .collect();
+            let expected: Vec<usize> = if ends_sentence(c) {
+                vec![start]
+            } else {
+                vec![]
+            };
+            assert_eq!(found, expected, "{c:?}");
+            if ends_sentence(c) {
+                assert_eq!(sentence_at(&text, 0), 0..end);
+                assert_eq!(sentence_at(&text, end), end..text.len());
             }
         }
     }
