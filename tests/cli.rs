@@ -374,3 +374,21 @@ fn colour_when_forced_and_never_with_no_color() {
     );
     assert!(!run(true).contains('\u{1b}'));
 }
+
+/// `--limit 0` asks for counts and facets only: the total and the facets are printed, not
+/// "no posts match"; a query nothing matches says so, without a count.
+#[test]
+fn limit_zero_prints_the_count_and_facets() {
+    let env = indexed();
+    let out = stdout(&env.run_ok(&["query", "数字化", "--limit", "0"], 0));
+    assert!(
+        out.starts_with("6 posts match \"数字化\"; none shown"),
+        "{out}"
+    );
+    assert!(
+        out.contains("categories: ") && out.contains("months: "),
+        "{out}"
+    );
+    let out = stdout(&env.run_ok(&["query", "所有帖子都没有的词语串"], 1));
+    assert!(out.starts_with("no posts match"), "{out}");
+}

@@ -51,23 +51,28 @@ pub fn write_results(
 ) -> io::Result<()> {
     let shown = results.hits.len();
     let took = results.took.as_secs_f64() * 1000.0;
-    if shown == 0 {
-        writeln!(
-            out,
-            "no posts match {:?} ({} in all, {took:.1} ms)",
-            sanitize(query),
-            results.total
-        )?;
+    let query = sanitize(query);
+    if results.total == 0 {
+        writeln!(out, "no posts match {query:?} ({took:.1} ms)")?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "{} posts match {:?}; showing {}–{} ({took:.1} ms)\n",
-        results.total,
-        sanitize(query),
-        offset + 1,
-        offset + shown
-    )?;
+    if shown == 0 {
+        // `--limit 0` (counts and facets only), or an offset past the last match.
+        writeln!(
+            out,
+            "{} posts match {query:?}; none shown from {} on ({took:.1} ms)\n",
+            results.total,
+            offset + 1
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} posts match {query:?}; showing {}–{} ({took:.1} ms)\n",
+            results.total,
+            offset + 1,
+            offset + shown
+        )?;
+    }
     for (i, hit) in results.hits.iter().enumerate() {
         write_hit(out, offset + i + 1, hit)?;
     }
