@@ -156,5 +156,43 @@ fn query(cli: &Cli, args: &QueryArgs) -> anyhow::Result<u8> {
         write_results(&mut out, &request.query, request.offset, &results)?;
     }
     out.flush()?;
+    if results.total == 0 {
+        unknown_filters(&index, &request)?;
+    }
     Ok(if results.total > 0 { FOUND } else { NOTHING })
+}
+
+/// When nothing matched, says which `--category` and `--tag` values no post has (a typo gives
+/// an empty result, not an error), and lists the categories.
+fn unknown_filters(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result<()> {
+    let mut err = anstream::stderr().lock();
+    if !request.categories.is_empty() {
+        let known = index.categories()?;
+        let unknown: Vec<&String> = request
+            .categories
+            .iter()
+            .filter(|c| !known.contains(c))
+            .collect();
+        if !unknown.is_empty() {
+            writeln!(
+                err,
+                "note: no post is in category {}; the categories are {}",
+                quoted(&unknown),
+                known.join(", ")
+            )?;
+        }
+    }
+    if !request.tags.is_empty() {
+        let known = index.tags()?;
+        let unknown: Vec<&String> = request.tags.iter().filter(|t| !known.contains(t)).collect();
+        if !unknown.is_empty() {
+            writeln!(err, "note: no post has tag {}", quoted(&unknown))?;
+        }
+    }
+    Ok(())
+}
+
+fn quoted(values: &[&String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+    quoted.join(" or ")
 }

@@ -344,7 +344,7 @@ fn indexing_the_current_folder_skips_the_index_itself() {
 fn terminal_output_without_colour_when_piped() {
     let env = indexed();
     let out = stdout(&env.run_ok(&["query", "碳中和"], 0));
-    assert!(out.starts_with("1 posts match \"碳中和\""), "{out}");
+    assert!(out.starts_with("1 post matches \"碳中和\""), "{out}");
     assert!(out.contains("多地加快推进碳中和试点") && out.contains("2023-11-08 19:00"));
     assert!(
         !out.contains('\u{1b}'),
@@ -391,4 +391,22 @@ fn limit_zero_prints_the_count_and_facets() {
     );
     let out = stdout(&env.run_ok(&["query", "所有帖子都没有的词语串"], 1));
     assert!(out.starts_with("no posts match"), "{out}");
+}
+
+/// A filter value no post has (a typo) empties the result; the note says which value and lists
+/// the categories, and names nothing when the values exist.
+#[test]
+fn unknown_category_or_tag_is_pointed_out() {
+    let env = indexed();
+    let out = env.run_ok(
+        &["query", "数字化", "--category", "kej", "--tag", "无此标签"],
+        1,
+    );
+    let err = stderr(&out);
+    assert!(err.contains("no post is in category \"kej\""), "{err}");
+    assert!(err.contains("caijing, huanjing, keji,"), "{err}");
+    assert!(err.contains("no post has tag \"无此标签\""), "{err}");
+    // Known values that match nothing together: no note.
+    let out = env.run_ok(&["query", "碳中和", "--category", "keji"], 1);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }

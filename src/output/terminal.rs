@@ -60,15 +60,15 @@ pub fn write_results(
         // `--limit 0` (counts and facets only), or an offset past the last match.
         writeln!(
             out,
-            "{} posts match {query:?}; none shown from {} on ({took:.1} ms)\n",
-            results.total,
+            "{} {query:?}; none shown from {} on ({took:.1} ms)\n",
+            posts_match(results.total),
             offset + 1
         )?;
     } else {
         writeln!(
             out,
-            "{} posts match {query:?}; showing {}–{} ({took:.1} ms)\n",
-            results.total,
+            "{} {query:?}; showing {}–{} ({took:.1} ms)\n",
+            posts_match(results.total),
             offset + 1,
             offset + shown
         )?;
@@ -80,6 +80,14 @@ pub fn write_results(
     write_facet(out, "tags", &results.facets.tags)?;
     write_facet(out, "years", &results.facets.year)?;
     write_facet(out, "months", &results.facets.month)
+}
+
+/// "1 post matches", "2 posts match".
+fn posts_match(total: usize) -> String {
+    match total {
+        1 => "1 post matches".to_owned(),
+        n => format!("{n} posts match"),
+    }
 }
 
 fn write_hit(out: &mut dyn Write, rank: usize, hit: &Hit) -> io::Result<()> {

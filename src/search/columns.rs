@@ -57,6 +57,11 @@ impl Columns {
         &self.segments[ordinal as usize]
     }
 
+    /// The columns of every segment.
+    pub fn segments(&self) -> &[SegmentColumns] {
+        &self.segments
+    }
+
     /// The columns of the segment with this id, if it is one of the searcher's.
     pub fn find(&self, id: SegmentId) -> Option<&SegmentColumns> {
         self.segments.iter().find(|s| s.id == id)

@@ -146,6 +146,30 @@ impl SegmentCollector for ValueSegment {
     }
 }
 
+/// Every value of a one-level facet column (`/category`, `/tag`) in any segment, sorted, each
+/// once.
+pub fn all_values(
+    columns: &Columns,
+    column: fn(&SegmentColumns) -> &Option<StrColumn>,
+) -> tantivy::Result<Vec<String>> {
+    let mut values = std::collections::BTreeSet::new();
+    for segment in columns.segments() {
+        let Some(column) = column(segment) else {
+            continue;
+        };
+        let reader = FacetReader::new(column.clone());
+        let mut stream = reader.facet_dict().stream()?;
+        while stream.advance() {
+            if let Ok(facet) = Facet::from_encoded(stream.key().to_vec())
+                && let Some(value) = facet.to_path().last()
+            {
+                values.insert((*value).to_owned());
+            }
+        }
+    }
+    Ok(values.into_iter().collect())
+}
+
 /// The per-segment counts of a collector, added up.
 fn sum_counts<K: std::hash::Hash + Eq>(fruits: Vec<HashMap<K, u64>>) -> HashMap<K, u64> {
     let mut all = HashMap::default();

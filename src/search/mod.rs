@@ -86,6 +86,19 @@ pub struct SearchResults {
 }
 
 impl NewsIndex {
+    /// Every category of the indexed posts, sorted. (A removed post's category may be listed
+    /// until its segment is merged.)
+    pub fn categories(&self) -> Result<Vec<String>> {
+        let columns = self.columns.get(&self.reader.searcher())?;
+        Ok(facets::all_values(&columns, |c| &c.category)?)
+    }
+
+    /// Every tag of the indexed posts, sorted (as for [`NewsIndex::categories`]).
+    pub fn tags(&self) -> Result<Vec<String>> {
+        let columns = self.columns.get(&self.reader.searcher())?;
+        Ok(facets::all_values(&columns, |c| &c.tag)?)
+    }
+
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
