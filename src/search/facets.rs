@@ -3,13 +3,15 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
+use std::collections::BTreeSet;
+
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::columns::{Columns, SegmentColumns};
+use super::columns::{Columns, PostValues, SegmentColumns};
 
 /// One value of a facet and how many matching posts have it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -37,33 +39,46 @@ pub struct Facets {
 ///
 /// tantivy's `FacetCollector` walks the field's whole facet dictionary for every segment of
 /// every query to map child facets onto their parents; the values here have no parents, so
-/// counting term ordinals and naming only the ones that occurred is enough.
+/// counting term ordinals and naming only the ones that occurred is enough. A warm generation
+/// counts from every post's values in arrays
+/// ([`SegmentPosts`](super::columns::SegmentPosts)) instead of the column.
 pub struct ValueCounts {
     columns: Arc<Columns>,
-    column: fn(&SegmentColumns) -> &Option<StrColumn>,
+    warm: bool,
+    tags: bool,
 }
 
 impl ValueCounts {
     /// Counts categories.
-    pub fn category(columns: &Arc<Columns>) -> ValueCounts {
+    pub fn category(columns: &Arc<Columns>, warm: bool) -> ValueCounts {
         ValueCounts {
             columns: columns.clone(),
-            column: |c| &c.category,
+            warm,
+            tags: false,
         }
     }
 
     /// Counts tags.
-    pub fn tag(columns: &Arc<Columns>) -> ValueCounts {
+    pub fn tag(columns: &Arc<Columns>, warm: bool) -> ValueCounts {
         ValueCounts {
             columns: columns.clone(),
-            column: |c| &c.tag,
+            warm,
+            tags: true,
         }
     }
 }
 
+/// Where a segment's values are read from.
+enum Values {
+    /// Every post's values, in arrays.
+    Posts(PostValues),
+    /// The facet column (none for a segment without values).
+    Column(Option<FacetReader>),
+}
+
 /// [`ValueCounts`] for one segment.
 pub struct ValueSegment {
-    reader: Option<FacetReader>,
+    values: Values,
     counts: Vec<u64>,
 }
 
@@ -74,14 +89,29 @@ impl Collector for ValueCounts {
     fn for_segment(
         &self,
         ordinal: SegmentOrdinal,
-        _: &SegmentReader,
+        segment: &SegmentReader,
     ) -> tantivy::Result<ValueSegment> {
-        let reader = (self.column)(self.columns.segment(ordinal))
-            .clone()
-            .map(FacetReader::new);
+        let columns = self.columns.segment(ordinal);
+        let posts = self.warm.then(|| columns.posts(segment)).flatten();
+        let values = match posts {
+            Some(posts) if self.tags => Values::Posts(posts.tags.clone()),
+            Some(posts) => Values::Posts(posts.categories.clone()),
+            None => {
+                let column = if self.tags {
+                    &columns.tag
+                } else {
+                    &columns.category
+                };
+                Values::Column(column.clone().map(FacetReader::new))
+            }
+        };
+        let slots = match &values {
+            Values::Posts(posts) => posts.names().len(),
+            Values::Column(reader) => reader.as_ref().map_or(0, |r| r.num_facets()),
+        };
         Ok(ValueSegment {
-            counts: vec![0; reader.as_ref().map_or(0, |r| r.num_facets())],
-            reader,
+            values,
+            counts: vec![0; slots],
         })
     }
 
@@ -101,58 +131,77 @@ impl SegmentCollector for ValueSegment {
     type Fruit = HashMap<String, u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        // A post counts once per value, even if it lists the value twice (ords come sorted).
-        let Some(reader) = &self.reader else { return };
-        let mut previous = None;
-        for ord in reader.facet_ords(doc) {
-            if previous != Some(ord)
-                && let Some(count) = self.counts.get_mut(ord as usize)
-            {
-                *count += 1;
+        match &self.values {
+            // A post holds each value once, however often it listed it.
+            Values::Posts(posts) => {
+                for &value in posts.of(doc) {
+                    self.counts[value as usize] += 1;
+                }
             }
-            previous = Some(ord);
+            Values::Column(None) => {}
+            // A post counts once per value, even if it lists the value twice (ords come
+            // sorted).
+            Values::Column(Some(reader)) => {
+                let mut previous = None;
+                for ord in reader.facet_ords(doc) {
+                    if previous != Some(ord)
+                        && let Some(count) = self.counts.get_mut(ord as usize)
+                    {
+                        *count += 1;
+                    }
+                    previous = Some(ord);
+                }
+            }
         }
     }
 
     fn harvest(self) -> HashMap<String, u64> {
-        // The values that occurred, named in one pass over the dictionary: looking each up on
-        // its own would decode a dictionary block per value (a tenth of a query's time when a
-        // few hundred tags occur).
-        let (ords, counts): (Vec<u64>, Vec<u64>) = self
+        let occurred = self
             .counts
             .iter()
             .enumerate()
             .filter(|(_, count)| **count > 0)
-            .map(|(ord, count)| (ord as u64, *count))
-            .unzip();
-        let Some(reader) = &self.reader else {
-            return HashMap::default();
-        };
-        let mut values = Vec::with_capacity(ords.len());
-        let named = reader
-            .facet_dict()
-            .sorted_ords_to_term_cb(&ords, |encoded| {
-                let facet = Facet::from_encoded(encoded.to_vec()).ok();
-                values.push(facet.and_then(|f| f.to_path().last().map(|s| (*s).to_owned())));
-            });
-        if named.is_err() {
-            return HashMap::default();
+            .map(|(ord, count)| (ord as u64, *count));
+        match &self.values {
+            Values::Posts(posts) => occurred
+                .map(|(value, count)| (posts.name(value as u32).to_owned(), count))
+                .collect(),
+            Values::Column(None) => HashMap::default(),
+            Values::Column(Some(reader)) => {
+                // The values that occurred, named in one pass over the dictionary: looking
+                // each up on its own would decode a dictionary block per value (a tenth of a
+                // query's time when a few hundred tags occur).
+                let (ords, counts): (Vec<u64>, Vec<u64>) = occurred.unzip();
+                let mut values = Vec::with_capacity(ords.len());
+                let named = reader
+                    .facet_dict()
+                    .sorted_ords_to_term_cb(&ords, |encoded| values.push(value_name(encoded)));
+                if named.is_err() {
+                    return HashMap::default();
+                }
+                values
+                    .into_iter()
+                    .zip(counts)
+                    .filter_map(|(value, count)| Some((value?, count)))
+                    .collect()
+            }
         }
-        values
-            .into_iter()
-            .zip(counts)
-            .filter_map(|(value, count)| Some((value?, count)))
-            .collect()
     }
 }
 
-/// Every value of a one-level facet column (`/category`, `/tag`) in any segment, sorted, each
+/// The last level of an encoded facet.
+fn value_name(encoded: &[u8]) -> Option<String> {
+    let facet = Facet::from_encoded(encoded.to_vec()).ok()?;
+    facet.to_path().last().map(|s| (*s).to_owned())
+}
+
+/// Every value of a one-level facet field (`/category`, `/tag`) in any segment, sorted, each
 /// once.
 pub fn all_values(
     columns: &Columns,
     column: fn(&SegmentColumns) -> &Option<StrColumn>,
 ) -> tantivy::Result<Vec<String>> {
-    let mut values = std::collections::BTreeSet::new();
+    let mut values = BTreeSet::new();
     for segment in columns.segments() {
         let Some(column) = column(segment) else {
             continue;
@@ -160,11 +209,7 @@ pub fn all_values(
         let reader = FacetReader::new(column.clone());
         let mut stream = reader.facet_dict().stream()?;
         while stream.advance() {
-            if let Ok(facet) = Facet::from_encoded(stream.key().to_vec())
-                && let Some(value) = facet.to_path().last()
-            {
-                values.insert((*value).to_owned());
-            }
+            values.extend(value_name(stream.key()));
         }
     }
     Ok(values.into_iter().collect())
@@ -190,15 +235,28 @@ pub fn by_count(counts: HashMap<String, u64>) -> Vec<FacetCount> {
 }
 
 /// Counts matches by the `month` fast field (`yyyymm`).
-pub struct MonthCounts(pub Arc<Columns>);
+pub struct MonthCounts {
+    /// The generation's columns.
+    pub columns: Arc<Columns>,
+    /// Whether to count from every post's month in an array ([`Columns::warm`]).
+    pub warm: bool,
+}
 
 /// [`MonthCounts`] for one segment: counts in a table indexed by `yyyymm` from the segment's
 /// first month (no hashing per match); months beyond the table, if any, in a map.
 pub struct MonthSegment {
-    months: Column<u64>,
+    months: Months,
     first: u64,
     counts: Vec<u64>,
     beyond: HashMap<u64, u64>,
+}
+
+/// Where a segment's months are read from.
+enum Months {
+    /// Every post's month (0 for none), in an array.
+    Posts(Arc<[u32]>),
+    /// The month column.
+    Column(Column<u64>),
 }
 
 /// The most `yyyymm` values a segment counts in its table: fifty years.
@@ -211,14 +269,18 @@ impl Collector for MonthCounts {
     fn for_segment(
         &self,
         ordinal: SegmentOrdinal,
-        _: &SegmentReader,
+        segment: &SegmentReader,
     ) -> tantivy::Result<MonthSegment> {
-        let months = self.0.segment(ordinal).month.clone();
-        let (first, last) = (months.min_value(), months.max_value());
+        let columns = self.columns.segment(ordinal);
+        let (first, last) = (columns.month.min_value(), columns.month.max_value());
         let slots = if last >= first {
             (last - first + 1).min(MONTH_TABLE)
         } else {
             0
+        };
+        let months = match self.warm.then(|| columns.posts(segment)).flatten() {
+            Some(posts) => Months::Posts(posts.months.clone()),
+            None => Months::Column(columns.month.clone()),
         };
         Ok(MonthSegment {
             months,
@@ -241,11 +303,16 @@ impl SegmentCollector for MonthSegment {
     type Fruit = HashMap<u64, u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(month) = self.months.first(doc) {
-            match self.counts.get_mut(month.wrapping_sub(self.first) as usize) {
-                Some(count) => *count += 1,
-                None => *self.beyond.entry(month).or_default() += 1,
-            }
+        let month = match &self.months {
+            Months::Posts(months) => months.get(doc as usize).map_or(0, |&m| u64::from(m)),
+            Months::Column(column) => column.first(doc).unwrap_or(0),
+        };
+        if month == 0 {
+            return;
+        }
+        match self.counts.get_mut(month.wrapping_sub(self.first) as usize) {
+            Some(count) => *count += 1,
+            None => *self.beyond.entry(month).or_default() += 1,
         }
     }
 
@@ -299,6 +366,16 @@ mod tests {
         }
     }
 
+    /// The facets of `数字经济`, asked twice: counted from the columns by the generation's first
+    /// query, from every post's values in arrays by the next; both the same.
+    fn cold_and_warm(index: &NewsIndex) -> super::Facets {
+        let request = SearchRequest::new("数字经济");
+        let cold = index.search(&request).unwrap().facets;
+        let warm = index.search(&request).unwrap().facets;
+        assert_eq!(cold, warm);
+        warm
+    }
+
     /// Facet counts as (value, count) pairs, in order.
     fn pairs(counts: &[super::FacetCount]) -> Vec<(String, u64)> {
         counts.iter().map(|c| (c.value.clone(), c.count)).collect()
@@ -321,10 +398,7 @@ mod tests {
                 ("e", post("足球比赛", &["体育"], &["足球"])),
             ])
             .unwrap();
-        let facets = index
-            .search(&SearchRequest::new("数字经济"))
-            .unwrap()
-            .facets;
+        let facets = cold_and_warm(&index);
         assert_eq!(
             pairs(&facets.category),
             [("经济".to_owned(), 2), ("科技".to_owned(), 1)]
@@ -356,10 +430,7 @@ mod tests {
         index
             .add_posts([("f", dated("2024-03-02T08:00:00+08:00"))])
             .unwrap();
-        let facets = index
-            .search(&SearchRequest::new("数字经济"))
-            .unwrap()
-            .facets;
+        let facets = cold_and_warm(&index);
         let owned = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
             v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
         };

@@ -105,6 +105,7 @@ impl NewsIndex {
         request.validate()?;
         let searcher = self.reader.searcher();
         let columns = self.columns.get(&searcher)?;
+        let warm = columns.warm();
         let plan = self.plan(&searcher, request)?;
         let num_docs = searcher.num_docs() as usize;
         let wanted = request.offset.min(num_docs) + request.limit.min(num_docs);
@@ -118,10 +119,13 @@ impl NewsIndex {
             let facets = (
                 Count,
                 (
-                    facets::ValueCounts::category(&columns),
-                    facets::ValueCounts::tag(&columns),
+                    facets::ValueCounts::category(&columns, warm),
+                    facets::ValueCounts::tag(&columns, warm),
                 ),
-                facets::MonthCounts(columns.clone()),
+                facets::MonthCounts {
+                    columns: columns.clone(),
+                    warm,
+                },
             );
             let (ranked, (total, (categories, tags), months)) = self.ranked(
                 &searcher,
