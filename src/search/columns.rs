@@ -96,9 +96,7 @@ fn every_value(column: &Column<u64>, max_doc: u32) -> Arc<[u32]> {
 }
 
 /// The values of a one-level facet field (`/category`, `/tag`) of every post of a segment, read
-/// from the field's postings once per searcher generation. Counting the values of a match is
-/// then a slice of an array, where tantivy's facet column decodes an optional index, two
-/// offsets and a value per post (a sixth of a query with tens of thousands of matches).
+/// from the field's postings (part of [`SegmentPosts`]).
 #[derive(Clone, Default)]
 pub struct PostValues {
     /// Each value, by its number.
