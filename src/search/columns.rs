@@ -4,15 +4,19 @@
 //! header: cheap once, but a query opened the SimHash column once per ranked candidate, and the
 //! date, month and facet columns once per segment, a fifth of the time of a query with few
 //! matches. The columns of the current generation are kept and shared by every query until the
-//! index is reloaded.
+//! index is reloaded, and so are the segments' positions files, which phrases read (opening one
+//! parses its table of fields).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::columnar::{Cardinality, Column, StrColumn};
+use tantivy::directory::{CompositeFile, FileSlice};
 use tantivy::index::SegmentId;
-use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DateTime, DocId, Searcher, SegmentReader};
+
+use super::phrase::positions_files;
 
 /// The columns of one segment (`None` for a segment without the field's values).
 pub struct SegmentColumns {
@@ -31,6 +35,8 @@ pub struct SegmentColumns {
     pub tag: Option<StrColumn>,
     /// Every post's categories, tags and month, read when first asked for.
     posts: OnceLock<Option<SegmentPosts>>,
+    /// The positions file of each field with positions.
+    positions: CompositeFile,
 }
 
 impl SegmentColumns {
@@ -45,7 +51,13 @@ impl SegmentColumns {
             category: fast.str("category")?,
             tag: fast.str("tag")?,
             posts: OnceLock::new(),
+            positions: positions_files(segment)?,
         })
+    }
+
+    /// The positions file of `field` (`None` for a field without positions).
+    pub fn positions(&self, field: Field) -> Option<FileSlice> {
+        self.positions.open_read(field)
     }
 
     /// Every post's categories, tags and month, read from `segment` (this segment's reader)

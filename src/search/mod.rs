@@ -6,6 +6,7 @@ mod columns;
 mod cover;
 mod explain;
 mod facets;
+mod phrase;
 mod plan;
 mod reprints;
 mod request;
@@ -106,7 +107,7 @@ impl NewsIndex {
         let searcher = self.reader.searcher();
         let columns = self.columns.get(&searcher)?;
         let warm = columns.warm();
-        let plan = self.plan(&searcher, request)?;
+        let plan = self.plan(&searcher, &columns, request)?;
         let num_docs = searcher.num_docs() as usize;
         let wanted = request.offset.min(num_docs) + request.limit.min(num_docs);
         // Fetch more candidates than the page: reprints collapse into the hit above them.
@@ -168,15 +169,23 @@ impl NewsIndex {
 
     /// Parses and plans a query (what `explain` shows).
     pub fn plan_query(&self, request: &SearchRequest) -> Result<Plan> {
-        self.plan(&self.reader.searcher(), request)
+        let searcher = self.reader.searcher();
+        let columns = self.columns.get(&searcher)?;
+        self.plan(&searcher, &columns, request)
     }
 
-    fn plan(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Plan> {
+    fn plan(
+        &self,
+        searcher: &Searcher,
+        columns: &Arc<Columns>,
+        request: &SearchRequest,
+    ) -> Result<Plan> {
         let parsed =
             syntax::parse(&request.query).map_err(|e| Error::query(&request.query, e.0))?;
         Planner {
             fields: &self.fields,
             searcher,
+            columns,
             vocabulary: &self.vocabulary(),
         }
         .plan(&parsed, request)

@@ -2,17 +2,21 @@
 
 use std::ops::Bound;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery as SloppyPhrase, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
 use tantivy::{DateTime, Searcher, Term};
 
+use std::sync::Arc;
+
 use super::SearchRequest;
 use super::any::AnyQuery;
 use super::clause::{Adds, ClauseQuery, Extra};
+use super::columns::Columns;
 use super::cover::CoverQuery;
+use super::phrase::PhraseQuery;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
 use crate::analysis::{Run, UnitKind, Vocabulary, bigram, normalize, runs, units};
@@ -84,6 +88,7 @@ impl Plan {
 pub struct Planner<'a> {
     pub(crate) fields: &'a Fields,
     pub(crate) searcher: &'a Searcher,
+    pub(crate) columns: &'a Arc<Columns>,
     pub(crate) vocabulary: &'a Vocabulary,
 }
 
@@ -251,7 +256,7 @@ impl Planner<'_> {
             .into_iter()
             .filter_map(|(_, uni, bi, boost)| {
                 let query: Box<dyn Query> =
-                    Box::new(BoostQuery::new(unit_query(uni, bi, text)?, boost));
+                    Box::new(BoostQuery::new(self.unit_query(uni, bi, text)?, boost));
                 Some(match cover {
                     Some(units) if bi == title_bi => Box::new(CoverQuery::adding_to(
                         query,
@@ -305,7 +310,7 @@ impl Planner<'_> {
             let title_literal = TITLE_LITERAL_BONUS + LITERAL_BONUS;
             let mut literal_at = Vec::new();
             for (_, uni, bi, _) in self.scoped(plan.scope) {
-                let Some(query) = unit_query(uni, bi, literal) else {
+                let Some(query) = self.unit_query(uni, bi, literal) else {
                     continue;
                 };
                 let in_title = bi == f.title_bi;
@@ -360,6 +365,42 @@ impl Planner<'_> {
             return required;
         }
         Box::new(ClauseQuery::new(required, extras))
+    }
+
+    /// The query for "contains these units": one unigram, one bigram, or a phrase of bigrams that
+    /// covers every unit (bigrams at offsets 0, 2, 4, … and the last one).
+    fn unit_query(&self, uni: Field, bi: Field, text: &str) -> Option<Box<dyn Query>> {
+        let us = units(text);
+        match us.as_slice() {
+            [] => None,
+            [only] => match only.kind {
+                UnitKind::Word => {
+                    let term = Term::from_field_text(uni, only.text);
+                    Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+                }
+                // Every occurrence of a Han character starts a bigram (the last one pairs with END).
+                UnitKind::Han => {
+                    let next = char::from_u32(only.text.chars().next()? as u32 + 1)?;
+                    Some(Box::new(RangeQuery::new(
+                        Bound::Included(Term::from_field_text(bi, only.text)),
+                        Bound::Excluded(Term::from_field_text(bi, &next.to_string())),
+                    )))
+                }
+                UnitKind::Symbol => None,
+            },
+            [a, b] => {
+                let term = Term::from_field_text(bi, &bigram(a, b));
+                Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+            }
+            _ => {
+                let last = us.len() - 2;
+                let terms = (0..=last)
+                    .filter(|&i| i % 2 == 0 || i == last)
+                    .map(|i| (i, Term::from_field_text(bi, &bigram(&us[i], &us[i + 1]))))
+                    .collect();
+                Some(Box::new(PhraseQuery::new(terms, self.columns.clone())))
+            }
+        }
     }
 
     fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
@@ -429,42 +470,6 @@ fn attach_single_characters(words: &[String]) -> Vec<String> {
     pieces
 }
 
-/// The query for "contains these units": one unigram, one bigram, or a phrase of bigrams that
-/// covers every unit (bigrams at offsets 0, 2, 4, … and the last one).
-pub fn unit_query(uni: Field, bi: Field, text: &str) -> Option<Box<dyn Query>> {
-    let us = units(text);
-    match us.as_slice() {
-        [] => None,
-        [only] => match only.kind {
-            UnitKind::Word => {
-                let term = Term::from_field_text(uni, only.text);
-                Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
-            }
-            // Every occurrence of a Han character starts a bigram (the last one pairs with END).
-            UnitKind::Han => {
-                let next = char::from_u32(only.text.chars().next()? as u32 + 1)?;
-                Some(Box::new(RangeQuery::new(
-                    Bound::Included(Term::from_field_text(bi, only.text)),
-                    Bound::Excluded(Term::from_field_text(bi, &next.to_string())),
-                )))
-            }
-            UnitKind::Symbol => None,
-        },
-        [a, b] => {
-            let term = Term::from_field_text(bi, &bigram(a, b));
-            Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
-        }
-        _ => {
-            let last = us.len() - 2;
-            let terms = (0..=last)
-                .filter(|&i| i % 2 == 0 || i == last)
-                .map(|i| (i, Term::from_field_text(bi, &bigram(&us[i], &us[i + 1]))))
-                .collect();
-            Some(Box::new(PhraseQuery::new_with_offset(terms)))
-        }
-    }
-}
-
 /// The clause's words in order, each allowed to drift a few units from the next: a sloppy phrase
 /// over the bigrams of every word (none when a word is a single unit).
 fn proximity(bi: Field, pieces: &[String]) -> Option<Box<dyn Query>> {
@@ -484,7 +489,10 @@ fn proximity(bi: Field, pieces: &[String]) -> Option<Box<dyn Query>> {
         offset += us.len();
     }
     (terms.len() >= 2).then(|| {
-        Box::new(PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP)) as Box<dyn Query>
+        Box::new(SloppyPhrase::new_with_offset_and_slop(
+            terms,
+            PROXIMITY_SLOP,
+        )) as Box<dyn Query>
     })
 }
 
