@@ -7,7 +7,9 @@
 //! blocks in order and keeps that sum as it moves, adding each frequency once, and its scorer
 //! opens no file per query (the segments' positions files are kept with the [`Columns`]): a
 //! query for `习近平` went from 6.66 M to 5.82 M instructions, the 25 latency queries from
-//! 2.29 M to 2.14 M on average.
+//! 2.29 M to 2.14 M on average. Where a block turns out dense (a second post in it is checked),
+//! the rest of its positions are read in one call instead of one call per post: 5.23 M and
+//! 2.07 M.
 //!
 //! The price is that a cursor decodes every block it passes instead of skipping blocks through
 //! the skip list: it must know every frequency before the post it reads. Decoding a block of
@@ -327,7 +329,19 @@ struct Cursor {
     summed_to: usize,
     /// Added to every position: how far the phrase ends after this term.
     shift: u32,
+    /// Posts of this block whose positions were read one at a time.
+    reads: u32,
+    /// The positions of the rest of the block, read at once when it proves dense: from
+    /// `buffered_from` (positions of the block before it) on.
+    buffered: Vec<u32>,
+    buffered_from: Option<u64>,
 }
+
+/// After this many posts of a block read one at a time, the rest of the block's positions are
+/// read in one go: each read costs about a hundred instructions besides the decoding, and a
+/// block asked about twice is usually asked about again (`习近平`: 5.82 M → 5.23 M
+/// instructions; after 4 reads, 5.25 M; after 8, 5.29 M).
+const DENSE_READS: u32 = 1;
 
 impl Cursor {
     fn new(block: BlockSegmentPostings, positions: PositionReader, shift: u32) -> Cursor {
@@ -339,6 +353,9 @@ impl Cursor {
             summed: 0,
             summed_to: 0,
             shift,
+            reads: 0,
+            buffered: Vec::new(),
+            buffered_from: None,
         }
     }
 
@@ -354,6 +371,8 @@ impl Cursor {
         self.at = 0;
         self.summed = 0;
         self.summed_to = 0;
+        self.reads = 0;
+        self.buffered_from = None;
     }
 
     /// The first post from `target` on that holds the term (`TERMINATED` when none).
@@ -383,13 +402,33 @@ impl Cursor {
             .sum::<u64>();
         self.summed_to = self.at;
         let freq = freqs[self.at] as usize;
-        out.resize(freq, 0);
-        self.positions
-            .read(self.block_start + self.summed, &mut out[..freq]);
+        if self.buffered_from.is_none() && self.reads >= DENSE_READS {
+            let total: u64 = freqs.iter().map(|&f| u64::from(f)).sum();
+            self.buffered.resize((total - self.summed) as usize, 0);
+            self.positions
+                .read(self.block_start + self.summed, &mut self.buffered);
+            self.buffered_from = Some(self.summed);
+        }
         let mut position = self.shift;
-        for p in out.iter_mut() {
-            position += *p;
-            *p = position;
+        match self.buffered_from {
+            Some(from) => {
+                let start = (self.summed - from) as usize;
+                out.clear();
+                out.extend(self.buffered[start..start + freq].iter().map(|&delta| {
+                    position += delta;
+                    position
+                }));
+            }
+            None => {
+                self.reads += 1;
+                out.resize(freq, 0);
+                self.positions
+                    .read(self.block_start + self.summed, &mut out[..freq]);
+                for p in out.iter_mut() {
+                    position += *p;
+                    *p = position;
+                }
+            }
         }
     }
 }
