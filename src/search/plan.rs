@@ -1,6 +1,8 @@
 //! From a parsed query to a tantivy query: matching on units, scoring on words.
 
 use std::ops::Bound;
+use std::sync::Arc;
+
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery as SloppyPhrase, Query,
     RangeQuery, TermQuery,
@@ -8,8 +10,6 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
 use tantivy::{DateTime, Searcher, Term};
-
-use std::sync::Arc;
 
 use super::SearchRequest;
 use super::any::AnyQuery;
