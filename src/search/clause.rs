@@ -13,6 +13,8 @@ use std::fmt;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
 
+use super::prune::{Bar, Bars, below};
+
 /// What a score-only part adds, and how it depends on the parts before it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Adds {
@@ -45,10 +47,28 @@ pub struct Extra {
     pub adds: Adds,
 }
 
+impl Adds {
+    /// The most it adds (a score's is not known in advance).
+    fn at_most(self) -> Score {
+        match self {
+            Adds::Score => Score::INFINITY,
+            Adds::Bonus { value, .. } | Adds::Implied { value, .. } => value,
+        }
+    }
+}
+
 /// Posts `required` matches, scored by it plus the `extras` that also match.
 pub struct ClauseQuery {
     required: Box<dyn Query>,
     extras: Vec<Extra>,
+    pruning: Option<Pruning>,
+}
+
+/// Where a clause finds the bar a post must reach, and what the rest of the query can add.
+#[derive(Debug, Clone)]
+struct Pruning {
+    bars: Bars,
+    outside: Score,
 }
 
 impl ClauseQuery {
@@ -67,7 +87,27 @@ impl ClauseQuery {
                 "extra {i} refers to a later one"
             );
         }
-        ClauseQuery { required, extras }
+        ClauseQuery {
+            required,
+            extras,
+            pruning: None,
+        }
+    }
+
+    /// Whether pruning could skip anything: its last extra adds a bounded amount.
+    pub fn can_prune(&self) -> bool {
+        self.extras
+            .last()
+            .is_some_and(|e| e.adds.at_most().is_finite())
+    }
+
+    /// Lets the clause stop asking its extras about a post once what they could still add
+    /// would not lift it to the bar of its segment in `bars` (see [`super::prune`]). The
+    /// clause must then be the query's only scored part but for parts adding at most
+    /// `outside`. Extras are asked in order, so cheap ones (over the title) should come first.
+    pub fn pruned_by(mut self, bars: Bars, outside: Score) -> ClauseQuery {
+        self.pruning = Some(Pruning { bars, outside });
+        self
     }
 }
 
@@ -84,6 +124,7 @@ impl Clone for ClauseQuery {
                     adds: e.adds,
                 })
                 .collect(),
+            pruning: self.pruning.clone(),
         }
     }
 }
@@ -113,7 +154,11 @@ impl Query for ClauseQuery {
             .iter()
             .map(|e| Ok((e.label, e.adds, e.query.weight(enable_scoring)?)))
             .collect::<tantivy::Result<_>>()?;
-        Ok(Box::new(ClauseWeight { required, extras }))
+        Ok(Box::new(ClauseWeight {
+            required,
+            extras,
+            pruning: self.pruning.clone(),
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -127,6 +172,7 @@ impl Query for ClauseQuery {
 struct ClauseWeight {
     required: Box<dyn Weight>,
     extras: Vec<(&'static str, Adds, Box<dyn Weight>)>,
+    pruning: Option<Pruning>,
 }
 
 impl Weight for ClauseWeight {
@@ -136,10 +182,31 @@ impl Weight for ClauseWeight {
             .iter()
             .map(|(_, adds, weight)| Ok((*adds, Probe::new(weight.scorer(reader, boost)?))))
             .collect::<tantivy::Result<Vec<_>>>()?;
+        // rest[i]: the most extras i.. and the rest of the query can add.
+        let mut rest = vec![0.0; probes.len()];
+        let mut sum = self.pruning.as_ref().map_or(0.0, |p| p.outside);
+        for (i, (adds, _)) in probes.iter().enumerate().rev() {
+            sum += adds.at_most();
+            rest[i] = sum;
+        }
+        let bar = self
+            .pruning
+            .as_ref()
+            .map(|p| p.bars.of(reader.segment_id()));
+        let bounded_from = match bar {
+            Some(_) => rest
+                .iter()
+                .position(|r| r.is_finite())
+                .unwrap_or(rest.len()),
+            None => rest.len(),
+        };
         Ok(Box::new(ClauseScorer {
             required: self.required.scorer(reader, boost)?,
             matched: vec![false; probes.len()],
             probes,
+            bar,
+            rest,
+            bounded_from,
         }))
     }
 
@@ -235,6 +302,12 @@ struct ClauseScorer {
     required: Box<dyn Scorer>,
     probes: Vec<(Adds, Probe)>,
     matched: Vec<bool>,
+    /// The bar of this segment, when the clause is pruned.
+    bar: Option<Bar>,
+    /// What extras `i..` and the rest of the query can add at most.
+    rest: Vec<Score>,
+    /// The first extra from which that is bounded (all of them without a bar).
+    bounded_from: usize,
 }
 
 impl DocSet for ClauseScorer {
@@ -263,11 +336,44 @@ impl DocSet for ClauseScorer {
     }
 }
 
+impl ClauseScorer {
+    /// Whether extras `i..` cannot lift `score` to `bar`. A bonus that an earlier part's match
+    /// cancels adds nothing.
+    fn cannot_reach(&self, i: usize, score: Score, bar: Score) -> bool {
+        if bar == Score::NEG_INFINITY {
+            return false;
+        }
+        if below(score, self.rest[i], bar) {
+            return true;
+        }
+        let mut rest = self.rest[i];
+        let mut cancelled = false;
+        for (adds, _) in &self.probes[i..] {
+            if let Adds::Bonus {
+                value,
+                unless: Some(earlier),
+            } = *adds
+                && earlier < i
+                && self.matched[earlier]
+            {
+                rest -= value;
+                cancelled = true;
+            }
+        }
+        cancelled && below(score, rest, bar)
+    }
+}
+
 impl Scorer for ClauseScorer {
     fn score(&mut self) -> Score {
         let doc = self.required.doc();
         let mut score = self.required.score();
+        let bar = self.bar.as_ref().map_or(Score::NEG_INFINITY, Bar::get);
         for i in 0..self.probes.len() {
+            if i >= self.bounded_from && self.cannot_reach(i, score, bar) {
+                // Not on the page whatever the rest finds: what it has so far is below the bar.
+                return score;
+            }
             let (adds, probe) = &mut self.probes[i];
             let (matched, adds_score) = match *adds {
                 Adds::Implied { value, implied_by } if self.matched[implied_by] => (true, value),
@@ -405,6 +511,117 @@ mod tests {
         for (score, address) in &mine {
             let explained = ours.explain(&searcher, *address)?.value();
             assert!((explained - score).abs() < 1e-3, "{explained} vs {score}");
+        }
+        Ok(())
+    }
+
+    /// A pruned clause gives the page the same posts and scores as an unpruned one, for pages
+    /// of several sizes run one after the other with the same bars, while some posts off the
+    /// page were scored only in part (their body parts skipped), and always below the page.
+    #[test]
+    fn pruning_keeps_the_page_and_skips_work_off_it() -> tantivy::Result<()> {
+        use super::super::prune::{Bars, Pruned};
+
+        let mut builder = Schema::builder();
+        let t = builder.add_text_field("t", TEXT);
+        let u = builder.add_text_field("u", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+        let titles = ["a x y", "a w", "a", "a x w y", "a y x w w"];
+        let bodies = ["x y c", "y c x", "x c c y", "c", "x y x y"];
+        for i in 0..2_000usize {
+            let mut doc = TantivyDocument::new();
+            // Padding varies the lengths, and so the scores.
+            let v = if i % 7 == 0 { 1 + (i / 7) % 5 } else { 0 };
+            let title = format!(
+                "{} {} {}",
+                titles[i % titles.len()],
+                "v ".repeat(v),
+                "z ".repeat(i % 11)
+            );
+            let body = format!("{} {}", bodies[(i / 3) % bodies.len()], "c ".repeat(i % 13));
+            doc.add_text(t, title);
+            doc.add_text(u, body);
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        let searcher = index.reader()?.searcher();
+        let phrase = |field, slop| -> Box<dyn Query> {
+            let terms = vec![
+                Term::from_field_text(field, "x"),
+                Term::from_field_text(field, "y"),
+            ];
+            let mut query = PhraseQuery::new(terms);
+            query.set_slop(slop);
+            Box::new(query)
+        };
+        // With a word's score among the extras, and with bonuses alone.
+        let clause = |with_v: bool| {
+            let v = Term::from_field_text(t, "v");
+            let mut extras = vec![Extra {
+                label: "x y in t",
+                query: phrase(t, 0),
+                adds: Adds::Bonus {
+                    value: 3.0,
+                    unless: None,
+                },
+            }];
+            if with_v {
+                extras.push(Extra {
+                    label: "v in t",
+                    query: Box::new(TermQuery::new(v, IndexRecordOption::WithFreqs)),
+                    adds: Adds::Score,
+                });
+            }
+            extras.push(Extra {
+                label: "x y in u",
+                query: phrase(u, 0),
+                adds: Adds::Bonus {
+                    value: 2.0,
+                    unless: Some(0),
+                },
+            });
+            extras.push(Extra {
+                label: "x near y in u",
+                query: phrase(u, 3),
+                adds: Adds::Implied {
+                    value: 0.5,
+                    implied_by: extras.len() - 1,
+                },
+            });
+            let a = Term::from_field_text(t, "a");
+            ClauseQuery::new(
+                Box::new(TermQuery::new(a, IndexRecordOption::WithFreqs)),
+                extras,
+            )
+        };
+        let all = || TopDocs::with_limit(2_000).order_by_score();
+        for with_v in [true, false] {
+            let (plain, _) = searcher.search(&clause(with_v), &(all(), Count))?;
+            let bars = Bars::default();
+            let pruned = clause(with_v).pruned_by(bars.clone(), 0.0);
+            assert!(pruned.can_prune());
+            for page in [3, 40, 1, 10] {
+                let collector = Pruned {
+                    inner: (TopDocs::with_limit(page).order_by_score(), (all(), Count)),
+                    bars: bars.clone(),
+                    page,
+                };
+                let (top, (seen, count)) = searcher.search(&pruned, &collector)?;
+                assert_eq!(count, 2_000);
+                assert_eq!(top, plain[..page], "page of {page}");
+                let lowest = top[page - 1].0;
+                let true_score: std::collections::HashMap<_, _> =
+                    plain.iter().map(|(s, d)| (*d, *s)).collect();
+                let mut skipped = 0;
+                for (score, doc) in &seen {
+                    if *score != true_score[doc] {
+                        skipped += 1;
+                        assert!(*score < true_score[doc] && true_score[doc] < lowest);
+                    }
+                }
+                assert!(skipped > 100, "{skipped} posts pruned for a page of {page}");
+            }
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ mod explain;
 mod facets;
 mod phrase;
 mod plan;
+mod prune;
 mod reprints;
 mod request;
 mod segment;
@@ -38,6 +39,7 @@ use crate::index::NewsIndex;
 pub(crate) use columns::ColumnCache;
 use columns::Columns;
 use plan::Planner;
+use prune::Pruned;
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq)]
@@ -242,7 +244,17 @@ impl NewsIndex {
                     rest,
                 )
             }
-            (Sort::Relevance, None) => searcher.search(query, &(top.order_by_score(), facets))?,
+            (Sort::Relevance, None) => match &plan.bars {
+                Some(bars) => {
+                    let pruned = Pruned {
+                        inner: (top.order_by_score(), facets),
+                        bars: bars.clone(),
+                        page: limit,
+                    };
+                    searcher.search(query, &pruned)?
+                }
+                None => searcher.search(query, &(top.order_by_score(), facets))?,
+            },
         };
         Ok(result)
     }

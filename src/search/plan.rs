@@ -9,7 +9,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
-use tantivy::{DateTime, Searcher, Term};
+use tantivy::{DateTime, Score, Searcher, Term};
 
 use super::SearchRequest;
 use super::any::AnyQuery;
@@ -17,6 +17,7 @@ use super::clause::{Adds, ClauseQuery, Extra};
 use super::columns::Columns;
 use super::cover::CoverQuery;
 use super::phrase::PhraseQuery;
+use super::prune::Bars;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
 use crate::analysis::{Run, UnitKind, Vocabulary, bigram, normalize, runs, units};
@@ -67,6 +68,9 @@ pub struct Plan {
     pub query: Box<dyn Query>,
     /// Every clause, in order, for `explain`.
     pub clauses: Vec<ClausePlan>,
+    /// The bars the query's clause is pruned by, when it has one clause (see
+    /// [`super::prune`]).
+    pub(crate) bars: Option<Bars>,
 }
 
 impl Plan {
@@ -98,6 +102,7 @@ impl Planner<'_> {
         let mut clauses = Vec::new();
         let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let single_clause = matches!(parsed.groups.as_slice(), [group] if group.len() == 1);
+        let mut bars = None;
         let mut covered = false;
         for group in &parsed.groups {
             let mut alternatives = Vec::new();
@@ -109,7 +114,12 @@ impl Planner<'_> {
                     (single_clause && plan.required.len() == 1 && plan.scope != Scope::Body)
                         .then(|| units(&plan.required[0]).len() as u32);
                 covered |= cover.is_some();
-                alternatives.push((Occur::Should, self.clause_query(&plan, cover)));
+                // The query's only scored part but for the title-cover bonus: its body checks
+                // can be skipped for posts that cannot reach the page.
+                let outside = single_clause.then_some(2.0 * TITLE_COVER_BONUS);
+                let (query, pruned) = self.clause_query(&plan, cover, outside);
+                bars = bars.or(pruned);
+                alternatives.push((Occur::Should, query));
                 clauses.push(plan);
             }
             top.push((Occur::Must, one_or_boolean(alternatives)));
@@ -139,6 +149,7 @@ impl Planner<'_> {
         Ok(Plan {
             query: Box::new(BooleanQuery::new(top)),
             clauses,
+            bars,
         })
     }
 
@@ -291,8 +302,15 @@ impl Planner<'_> {
     /// [`TITLE_LITERAL_BONUS`] more when in its title, and [`PROXIMITY_BONUS`] for each field
     /// where the words occur near each other (implied where the literal occurs).
     /// `cover`: the units of the clause's one required string, when the title-cover bonus is
-    /// to be earned where the title is searched for it.
-    fn clause_query(&self, plan: &ClausePlan, cover: Option<u32>) -> Box<dyn Query> {
+    /// to be earned where the title is searched for it. `outside`: when the clause is to be
+    /// pruned, the most the rest of the query adds; the bars it is pruned by are returned when it
+    /// has parts to skip.
+    fn clause_query(
+        &self,
+        plan: &ClausePlan,
+        cover: Option<u32>,
+        outside: Option<Score>,
+    ) -> (Box<dyn Query>, Option<Bars>) {
         let required = plan
             .required
             .iter()
@@ -306,50 +324,46 @@ impl Planner<'_> {
         let required = one_or_boolean(required);
         let f = self.fields;
         let mut extras: Vec<Extra> = Vec::new();
-        if let Some(literal) = &plan.literal {
-            let title_literal = TITLE_LITERAL_BONUS + LITERAL_BONUS;
-            let mut literal_at = Vec::new();
-            for (_, uni, bi, _) in self.scoped(plan.scope) {
-                let Some(query) = self.unit_query(uni, bi, literal) else {
-                    continue;
-                };
-                let in_title = bi == f.title_bi;
-                let adds = match (in_title, literal_at.first()) {
-                    (true, _) => Adds::Bonus {
-                        value: title_literal,
+        let mut title_literal = None;
+        let mut nearness = Vec::new();
+        // Title first, proximity last: the title's parts are cheap, and a post left far below
+        // the page by them skips the body's and the proximity's phrase checks
+        // (`ClauseQuery::pruned_by`).
+        for (words, uni, bi, boost) in self.scoped(plan.scope) {
+            let in_title = bi == f.title_bi;
+            if let Some(literal) = &plan.literal
+                && let Some(query) = self.unit_query(uni, bi, literal)
+            {
+                let (label, adds) = if in_title {
+                    let value = TITLE_LITERAL_BONUS + LITERAL_BONUS;
+                    let adds = Adds::Bonus {
+                        value,
                         unless: None,
-                    },
-                    (false, Some(&(_, title))) => Adds::Bonus {
-                        value: LITERAL_BONUS,
-                        unless: Some(title),
-                    },
-                    (false, None) => Adds::Bonus {
-                        value: LITERAL_BONUS,
-                        unless: None,
-                    },
-                };
-                let label = if in_title {
-                    "the clause literally, in the title"
+                    };
+                    ("the clause literally, in the title", adds)
                 } else {
-                    "the clause literally, in the body"
+                    let adds = Adds::Bonus {
+                        value: LITERAL_BONUS,
+                        unless: title_literal,
+                    };
+                    ("the clause literally, in the body", adds)
                 };
-                literal_at.push((bi, extras.len()));
+                let literal_at = extras.len();
+                if in_title {
+                    title_literal = Some(literal_at);
+                }
                 extras.push(Extra { label, query, adds });
-            }
-            for (bi, literal) in literal_at {
                 if let Some(query) = proximity(bi, &plan.required) {
-                    extras.push(Extra {
+                    nearness.push(Extra {
                         label: "the words near each other",
                         query,
                         adds: Adds::Implied {
                             value: PROXIMITY_BONUS,
-                            implied_by: literal,
+                            implied_by: literal_at,
                         },
                     });
                 }
             }
-        }
-        for (words, _, _, boost) in self.scoped(plan.scope) {
             let Some(words) = words else { continue };
             for word in &plan.words {
                 let term = Term::from_field_text(words, word);
@@ -361,10 +375,21 @@ impl Planner<'_> {
                 });
             }
         }
+        extras.append(&mut nearness);
         if extras.is_empty() {
-            return required;
+            return (required, None);
         }
-        Box::new(ClauseQuery::new(required, extras))
+        let clause = ClauseQuery::new(required, extras);
+        match outside {
+            Some(outside) if clause.can_prune() => {
+                let bars = Bars::default();
+                (
+                    Box::new(clause.pruned_by(bars.clone(), outside)),
+                    Some(bars),
+                )
+            }
+            _ => (Box::new(clause), None),
+        }
     }
 
     /// The query for "contains these units": one unigram, one bigram, or a phrase of bigrams that
