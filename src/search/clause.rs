@@ -182,12 +182,25 @@ impl Weight for ClauseWeight {
             .iter()
             .map(|(_, adds, weight)| Ok((*adds, Probe::new(weight.scorer(reader, boost)?))))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        // rest[i]: the most extras i.. and the rest of the query can add.
+        // rest[i]: the most extras i.. and the rest of the query can add; least_rest[i]: the
+        // same if every bonus that an earlier match can cancel were cancelled.
         let mut rest = vec![0.0; probes.len()];
-        let mut sum = self.pruning.as_ref().map_or(0.0, |p| p.outside);
+        let mut least_rest = vec![0.0; probes.len()];
+        let outside = self.pruning.as_ref().map_or(0.0, |p| p.outside);
+        let (mut sum, mut least) = (outside, outside);
         for (i, (adds, _)) in probes.iter().enumerate().rev() {
             sum += adds.at_most();
+            if !matches!(
+                adds,
+                Adds::Bonus {
+                    unless: Some(_),
+                    ..
+                }
+            ) {
+                least += adds.at_most();
+            }
             rest[i] = sum;
+            least_rest[i] = least;
         }
         let bar = self
             .pruning
@@ -206,6 +219,7 @@ impl Weight for ClauseWeight {
             probes,
             bar,
             rest,
+            least_rest,
             bounded_from,
         }))
     }
@@ -306,6 +320,8 @@ struct ClauseScorer {
     bar: Option<Bar>,
     /// What extras `i..` and the rest of the query can add at most.
     rest: Vec<Score>,
+    /// The same with every cancellable bonus cancelled.
+    least_rest: Vec<Score>,
     /// The first extra from which that is bounded (all of them without a bar).
     bounded_from: usize,
 }
@@ -346,8 +362,10 @@ impl ClauseScorer {
         if below(score, self.rest[i], bar) {
             return true;
         }
+        if !below(score, self.least_rest[i], bar) {
+            return false;
+        }
         let mut rest = self.rest[i];
-        let mut cancelled = false;
         for (adds, _) in &self.probes[i..] {
             if let Adds::Bonus {
                 value,
@@ -357,10 +375,9 @@ impl ClauseScorer {
                 && self.matched[earlier]
             {
                 rest -= value;
-                cancelled = true;
             }
         }
-        cancelled && below(score, rest, bar)
+        below(score, rest, bar)
     }
 }
 
