@@ -355,10 +355,8 @@ impl DocSet for ClauseScorer {
 impl ClauseScorer {
     /// Whether extras `i..` cannot lift `score` to `bar`. A bonus that an earlier part's match
     /// cancels adds nothing.
+    #[inline(never)]
     fn cannot_reach(&self, i: usize, score: Score, bar: Score) -> bool {
-        if bar == Score::NEG_INFINITY {
-            return false;
-        }
         if below(score, self.rest[i], bar) {
             return true;
         }
@@ -386,8 +384,14 @@ impl Scorer for ClauseScorer {
         let doc = self.required.doc();
         let mut score = self.required.score();
         let bar = self.bar.as_ref().map_or(Score::NEG_INFINITY, Bar::get);
+        // No bar yet (or none at all): nothing to check.
+        let checked_from = if bar == Score::NEG_INFINITY {
+            usize::MAX
+        } else {
+            self.bounded_from
+        };
         for i in 0..self.probes.len() {
-            if i >= self.bounded_from && self.cannot_reach(i, score, bar) {
+            if i >= checked_from && self.cannot_reach(i, score, bar) {
                 // Not on the page whatever the rest finds: what it has so far is below the bar.
                 return score;
             }
