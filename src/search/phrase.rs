@@ -422,12 +422,14 @@ impl Cursor {
     }
 
     /// The current post's positions, shifted.
+    #[inline]
     fn positions(&mut self) -> impl Iterator<Item = u32> + '_ {
         let shift = self.shift;
         absolute(self.deltas(), shift)
     }
 
     /// The current post's positions as deltas (see [`absolute`]).
+    #[inline(always)]
     fn deltas(&mut self) -> &[u32] {
         let freqs = self.block.freqs();
         self.summed += freqs[self.summed_to..self.at]
@@ -436,26 +438,32 @@ impl Cursor {
             .sum::<u64>();
         self.summed_to = self.at;
         let freq = freqs[self.at] as usize;
-        if self.buffered_from.is_none() && self.reads >= DENSE_READS {
-            let total: u64 = freqs.iter().map(|&f| u64::from(f)).sum();
-            self.buffered.resize((total - self.summed) as usize, 0);
-            self.positions
-                .read(self.block_start + self.summed, &mut self.buffered);
-            self.buffered_from = Some(self.summed);
-        }
         match self.buffered_from {
             Some(from) => {
                 let start = (self.summed - from) as usize;
                 &self.buffered[start..start + freq]
             }
-            None => {
-                self.reads += 1;
-                self.single.resize(freq, 0);
-                self.positions
-                    .read(self.block_start + self.summed, &mut self.single);
-                &self.single
-            }
+            None => self.read_deltas(freq),
         }
+    }
+
+    /// The current post's `freq` positions read from the file: alone, or with the rest of the
+    /// block's once it proves dense.
+    #[inline(never)]
+    fn read_deltas(&mut self, freq: usize) -> &[u32] {
+        if self.reads >= DENSE_READS {
+            let total: u64 = self.block.freqs().iter().map(|&f| u64::from(f)).sum();
+            self.buffered.resize((total - self.summed) as usize, 0);
+            self.positions
+                .read(self.block_start + self.summed, &mut self.buffered);
+            self.buffered_from = Some(self.summed);
+            return &self.buffered[..freq];
+        }
+        self.reads += 1;
+        self.single.resize(freq, 0);
+        self.positions
+            .read(self.block_start + self.summed, &mut self.single);
+        &self.single
     }
 }
 
