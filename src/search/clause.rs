@@ -423,19 +423,45 @@ mod tests {
     use super::*;
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, TermQuery};
+    use tantivy::schema::Field;
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
-    use tantivy::{Index, TantivyDocument};
+    use tantivy::{Index, Searcher, TantivyDocument};
+
+    /// A searcher over posts of two text fields, `t` and `u`, given as pairs.
+    fn two_fields(
+        posts: impl Iterator<Item = (String, String)>,
+    ) -> tantivy::Result<(Searcher, Field, Field)> {
+        let mut builder = Schema::builder();
+        let t = builder.add_text_field("t", TEXT);
+        let u = builder.add_text_field("u", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+        for (in_t, in_u) in posts {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(t, in_t);
+            doc.add_text(u, in_u);
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        Ok((index.reader()?.searcher(), t, u))
+    }
+
+    /// `x y` in `field`, within `slop`.
+    fn x_y(field: Field, slop: u32) -> Box<dyn Query> {
+        let terms = vec![
+            Term::from_field_text(field, "x"),
+            Term::from_field_text(field, "y"),
+        ];
+        let mut query = PhraseQuery::new(terms);
+        query.set_slop(slop);
+        Box::new(query)
+    }
 
     /// The same posts and scores as tantivy's boolean query for the same sum (a required part,
     /// bonuses as constant-score optional clauses, "unless" as a bonus for posts without the
     /// other part), and every score explained.
     #[test]
     fn scores_as_the_boolean_query_it_stands_for() -> tantivy::Result<()> {
-        let mut builder = Schema::builder();
-        let t = builder.add_text_field("t", TEXT);
-        let u = builder.add_text_field("u", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
         let texts = [
             "a x y",
             "a y x",
@@ -446,26 +472,14 @@ mod tests {
             "a",
             "a x y x y w",
         ];
-        for i in 0..3_000usize {
-            let mut doc = TantivyDocument::new();
-            doc.add_text(t, texts[i % texts.len()]);
-            doc.add_text(u, texts[(i / 5) % texts.len()]);
-            writer.add_document(doc)?;
-        }
-        writer.commit()?;
-        let searcher = index.reader()?.searcher();
+        let posts = (0..3_000usize).map(|i| {
+            let in_t = texts[i % texts.len()];
+            (in_t.to_owned(), texts[(i / 5) % texts.len()].to_owned())
+        });
+        let (searcher, t, u) = two_fields(posts)?;
         let term = |field, text: &str| -> Box<dyn Query> {
             let term = Term::from_field_text(field, text);
             Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-        };
-        let phrase = |field, slop| -> Box<dyn Query> {
-            let terms = vec![
-                Term::from_field_text(field, "x"),
-                Term::from_field_text(field, "y"),
-            ];
-            let mut query = PhraseQuery::new(terms);
-            query.set_slop(slop);
-            Box::new(query)
         };
         let constant = |query: Box<dyn Query>, value| -> Box<dyn Query> {
             Box::new(ConstScoreQuery::new(query, value))
@@ -475,7 +489,7 @@ mod tests {
             vec![
                 Extra {
                     label: "x y in t",
-                    query: phrase(t, 0),
+                    query: x_y(t, 0),
                     adds: Adds::Bonus {
                         value: 100.0,
                         unless: None,
@@ -483,7 +497,7 @@ mod tests {
                 },
                 Extra {
                     label: "x y in u",
-                    query: phrase(u, 0),
+                    query: x_y(u, 0),
                     adds: Adds::Bonus {
                         value: 50.0,
                         unless: Some(0),
@@ -491,7 +505,7 @@ mod tests {
                 },
                 Extra {
                     label: "x near y in t",
-                    query: phrase(t, 3),
+                    query: x_y(t, 3),
                     adds: Adds::Implied {
                         value: 10.0,
                         implied_by: 0,
@@ -504,15 +518,13 @@ mod tests {
                 },
             ],
         );
-        let u_unless_t = BooleanQuery::new(vec![
-            (Occur::Must, phrase(u, 0)),
-            (Occur::MustNot, phrase(t, 0)),
-        ]);
+        let u_unless_t =
+            BooleanQuery::new(vec![(Occur::Must, x_y(u, 0)), (Occur::MustNot, x_y(t, 0))]);
         let theirs = BooleanQuery::new(vec![
             (Occur::Must, term(t, "a")),
-            (Occur::Should, constant(phrase(t, 0), 100.0)),
+            (Occur::Should, constant(x_y(t, 0), 100.0)),
             (Occur::Should, constant(Box::new(u_unless_t), 50.0)),
-            (Occur::Should, constant(phrase(t, 3), 10.0)),
+            (Occur::Should, constant(x_y(t, 3), 10.0)),
             (Occur::Should, term(t, "w")),
         ]);
         let top = || TopDocs::with_limit(3_000).order_by_score();
@@ -543,16 +555,10 @@ mod tests {
     fn pruning_keeps_the_page_and_skips_work_off_it() -> tantivy::Result<()> {
         use super::super::prune::{Bars, Pruned};
 
-        let mut builder = Schema::builder();
-        let t = builder.add_text_field("t", TEXT);
-        let u = builder.add_text_field("u", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
         let titles = ["a x y", "a w", "a", "a x w y", "a y x w w"];
         let bodies = ["x y c", "y c x", "x c c y", "c", "x y x y"];
-        for i in 0..2_000usize {
-            let mut doc = TantivyDocument::new();
-            // Padding varies the lengths, and so the scores.
+        // Padding varies the lengths, and so the scores.
+        let posts = (0..2_000usize).map(|i| {
             let v = if i % 7 == 0 { 1 + (i / 7) % 5 } else { 0 };
             let title = format!(
                 "{} {} {}",
@@ -561,27 +567,15 @@ mod tests {
                 "z ".repeat(i % 11)
             );
             let body = format!("{} {}", bodies[(i / 3) % bodies.len()], "c ".repeat(i % 13));
-            doc.add_text(t, title);
-            doc.add_text(u, body);
-            writer.add_document(doc)?;
-        }
-        writer.commit()?;
-        let searcher = index.reader()?.searcher();
-        let phrase = |field, slop| -> Box<dyn Query> {
-            let terms = vec![
-                Term::from_field_text(field, "x"),
-                Term::from_field_text(field, "y"),
-            ];
-            let mut query = PhraseQuery::new(terms);
-            query.set_slop(slop);
-            Box::new(query)
-        };
+            (title, body)
+        });
+        let (searcher, t, u) = two_fields(posts)?;
         // With a word's score among the extras, and with bonuses alone.
         let clause = |with_v: bool| {
             let v = Term::from_field_text(t, "v");
             let mut extras = vec![Extra {
                 label: "x y in t",
-                query: phrase(t, 0),
+                query: x_y(t, 0),
                 adds: Adds::Bonus {
                     value: 3.0,
                     unless: None,
@@ -596,7 +590,7 @@ mod tests {
             }
             extras.push(Extra {
                 label: "x y in u",
-                query: phrase(u, 0),
+                query: x_y(u, 0),
                 adds: Adds::Bonus {
                     value: 2.0,
                     unless: Some(0),
@@ -604,7 +598,7 @@ mod tests {
             });
             extras.push(Extra {
                 label: "x near y in u",
-                query: phrase(u, 3),
+                query: x_y(u, 3),
                 adds: Adds::Implied {
                     value: 0.5,
                     implied_by: extras.len() - 1,
