@@ -100,23 +100,21 @@ impl Weight for AnyWeight {
 
 struct AnyScorer {
     scorers: Vec<Box<dyn Scorer>>,
+    /// Where each scorer is: asked once per move instead of through its layers on every step.
+    docs: Vec<DocId>,
     doc: DocId,
 }
 
 impl AnyScorer {
     fn new(mut scorers: Vec<Box<dyn Scorer>>) -> AnyScorer {
         scorers.retain(|s| s.doc() != TERMINATED);
-        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
-        AnyScorer { scorers, doc }
+        let docs: Vec<DocId> = scorers.iter().map(|s| s.doc()).collect();
+        let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
+        AnyScorer { scorers, docs, doc }
     }
 
     fn settle(&mut self) -> DocId {
-        self.doc = self
-            .scorers
-            .iter()
-            .map(|s| s.doc())
-            .min()
-            .unwrap_or(TERMINATED);
+        self.doc = self.docs.iter().copied().min().unwrap_or(TERMINATED);
         self.doc
     }
 }
@@ -124,9 +122,9 @@ impl AnyScorer {
 impl DocSet for AnyScorer {
     fn advance(&mut self) -> DocId {
         let doc = self.doc;
-        for scorer in &mut self.scorers {
-            if scorer.doc() == doc {
-                scorer.advance();
+        for (scorer, at) in self.scorers.iter_mut().zip(&mut self.docs) {
+            if *at == doc {
+                *at = scorer.advance();
             }
         }
         self.settle()
@@ -136,9 +134,9 @@ impl DocSet for AnyScorer {
         if self.doc >= target {
             return self.doc;
         }
-        for scorer in &mut self.scorers {
-            if scorer.doc() < target {
-                scorer.seek(target);
+        for (scorer, at) in self.scorers.iter_mut().zip(&mut self.docs) {
+            if *at < target {
+                *at = scorer.seek(target);
             }
         }
         self.settle()
@@ -165,8 +163,9 @@ impl Scorer for AnyScorer {
         let doc = self.doc;
         self.scorers
             .iter_mut()
-            .filter(|s| s.doc() == doc)
-            .map(|s| s.score())
+            .zip(&self.docs)
+            .filter(|(_, at)| **at == doc)
+            .map(|(s, _)| s.score())
             .sum()
     }
 }

@@ -234,6 +234,107 @@ pub fn by_count(counts: HashMap<String, u64>) -> Vec<FacetCount> {
     out
 }
 
+/// Everything counted over all matches: the total, categories, tags and months.
+pub struct MatchCounts {
+    /// Categories.
+    pub categories: ValueCounts,
+    /// Tags.
+    pub tags: ValueCounts,
+    /// Months.
+    pub months: MonthCounts,
+}
+
+/// [`MatchCounts`] for one segment: the three counters, fed by one call per match.
+pub struct MatchSegment {
+    total: usize,
+    categories: ValueSegment,
+    tags: ValueSegment,
+    months: MonthSegment,
+}
+
+/// What [`MatchCounts`] counted: the total, (categories, tags), months.
+pub type Counted = (
+    usize,
+    (HashMap<String, u64>, HashMap<String, u64>),
+    HashMap<u64, u64>,
+);
+
+impl Collector for MatchCounts {
+    type Fruit = Counted;
+    type Child = MatchSegment;
+
+    fn for_segment(
+        &self,
+        ordinal: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<MatchSegment> {
+        Ok(MatchSegment {
+            total: 0,
+            categories: self.categories.for_segment(ordinal, segment)?,
+            tags: self.tags.for_segment(ordinal, segment)?,
+            months: self.months.for_segment(ordinal, segment)?,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Counted>) -> tantivy::Result<Counted> {
+        let mut total = 0;
+        let (mut categories, mut tags, mut months) = (Vec::new(), Vec::new(), Vec::new());
+        for (n, (c, t), m) in fruits {
+            total += n;
+            categories.push(c);
+            tags.push(t);
+            months.push(m);
+        }
+        Ok((
+            total,
+            (sum_counts(categories), sum_counts(tags)),
+            sum_counts(months),
+        ))
+    }
+}
+
+impl SegmentCollector for MatchSegment {
+    type Fruit = Counted;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.total += 1;
+        match (
+            &self.categories.values,
+            &self.tags.values,
+            &self.months.months,
+        ) {
+            (Values::Posts(categories), Values::Posts(tags), Months::Posts(months)) => {
+                for &value in categories.of(doc) {
+                    self.categories.counts[value as usize] += 1;
+                }
+                for &value in tags.of(doc) {
+                    self.tags.counts[value as usize] += 1;
+                }
+                let month = months.get(doc as usize).map_or(0, |&m| u64::from(m));
+                self.months.count(month);
+            }
+            _ => {
+                self.categories.collect(doc, score);
+                self.tags.collect(doc, score);
+                self.months.collect(doc, score);
+            }
+        }
+    }
+
+    fn harvest(self) -> Counted {
+        (
+            self.total,
+            (self.categories.harvest(), self.tags.harvest()),
+            self.months.harvest(),
+        )
+    }
+}
+
 /// Counts matches by the `month` fast field (`yyyymm`).
 pub struct MonthCounts {
     /// The generation's columns.
@@ -307,13 +408,7 @@ impl SegmentCollector for MonthSegment {
             Months::Posts(months) => months.get(doc as usize).map_or(0, |&m| u64::from(m)),
             Months::Column(column) => column.first(doc).unwrap_or(0),
         };
-        if month == 0 {
-            return;
-        }
-        match self.counts.get_mut(month.wrapping_sub(self.first) as usize) {
-            Some(count) => *count += 1,
-            None => *self.beyond.entry(month).or_default() += 1,
-        }
+        self.count(month);
     }
 
     fn harvest(self) -> HashMap<u64, u64> {
@@ -324,6 +419,20 @@ impl SegmentCollector for MonthSegment {
             }
         }
         counts
+    }
+}
+
+impl MonthSegment {
+    /// Counts a match of month `month` (`yyyymm`, 0 for none).
+    #[inline]
+    fn count(&mut self, month: u64) {
+        if month == 0 {
+            return;
+        }
+        match self.counts.get_mut(month.wrapping_sub(self.first) as usize) {
+            Some(count) => *count += 1,
+            None => *self.beyond.entry(month).or_default() += 1,
+        }
     }
 }
 

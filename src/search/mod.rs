@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, OwnedValue};
 use tantivy::{DocAddress, Score, Searcher};
@@ -119,17 +119,14 @@ impl NewsIndex {
             wanted * 2 + 10
         };
         loop {
-            let facets = (
-                Count,
-                (
-                    facets::ValueCounts::category(&columns, warm),
-                    facets::ValueCounts::tag(&columns, warm),
-                ),
-                facets::MonthCounts {
+            let facets = facets::MatchCounts {
+                categories: facets::ValueCounts::category(&columns, warm),
+                tags: facets::ValueCounts::tag(&columns, warm),
+                months: facets::MonthCounts {
                     columns: columns.clone(),
                     warm,
                 },
-            );
+            };
             let (ranked, (total, (categories, tags), months)) = self.ranked(
                 &searcher,
                 &columns,
