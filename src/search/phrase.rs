@@ -260,7 +260,8 @@ impl PhraseScorer {
         let (first, rest) = self.cursors.split_first_mut().expect("two terms or more");
         if let [second] = rest {
             // Two terms (most phrases): the lists are merged as they are decoded.
-            return common(first.positions(), second.positions());
+            let (shift_a, shift_b) = (first.shift, second.shift);
+            return common(first.deltas(), shift_a, second.deltas(), shift_b);
         }
         self.left.clear();
         self.left.extend(first.positions());
@@ -287,20 +288,31 @@ fn absolute(deltas: &[u32], shift: u32) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-/// How many positions two ascending lists share.
-fn common(mut a: impl Iterator<Item = u32>, mut b: impl Iterator<Item = u32>) -> u32 {
-    let (mut x, mut y) = (a.next(), b.next());
-    let mut count = 0;
-    while let (Some(p), Some(q)) = (x, y) {
-        if p <= q {
-            x = a.next();
-        }
-        if q <= p {
-            y = b.next();
-        }
+/// How many positions two lists share, each given as deltas (see [`absolute`]) plus a shift.
+fn common(a: &[u32], shift_a: u32, b: &[u32], shift_b: u32) -> u32 {
+    let (Some(&first_a), Some(&first_b)) = (a.first(), b.first()) else {
+        return 0;
+    };
+    let (mut p, mut q) = (shift_a + first_a, shift_b + first_b);
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    loop {
         count += u32::from(p == q);
+        let (was_p, was_q) = (p, q);
+        if was_p <= was_q {
+            i += 1;
+            match a.get(i) {
+                Some(&delta) => p += delta,
+                None => return count,
+            }
+        }
+        if was_q <= was_p {
+            j += 1;
+            match b.get(j) {
+                Some(&delta) => q += delta,
+                None => return count,
+            }
+        }
     }
-    count
 }
 
 impl DocSet for PhraseScorer {
