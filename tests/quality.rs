@@ -181,6 +181,45 @@ fn constructed_reprints_collapse_with_a_count() {
     assert!(text.contains("+2 reprints of this story"), "{text}");
 }
 
+/// More reprints than the candidates first fetched for a page: the search fetches more until
+/// the page is full of distinct stories.
+#[test]
+fn a_page_is_filled_even_when_reprints_crowd_the_first_candidates() {
+    let env = TestEnv::new();
+    let story = "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好。\
+                 其中第三产业增加值增长较快，消费对经济增长的贡献率继续提高，高技术制造业投资保持两位数增长。";
+    for i in 0..14 {
+        env.write(
+            &format!("posts/copy{i:02}.md"),
+            format!("---\ntitle: 国内生产总值数据发布（{i}）\ndate: 2024-10-18\n---\n{story}（来源：第{i}报）\n"),
+        );
+    }
+    let others = [
+        "寒潮来袭，北方多地气温骤降，供暖企业提前启动设备检修。",
+        "秋粮收获进入尾声，东北产区玉米单产创下近年新高。",
+        "沿海港口集装箱吞吐量持续增长，航运公司新增多条航线。",
+        "新能源汽车企业发布新款车型，续航里程和充电速度明显提升。",
+        "假期旅游市场升温，景区推出夜游项目吸引游客。",
+        "国际科技展会开幕，人工智能和机器人展区人气最旺。",
+        "全国田径锦标赛落幕，多名年轻选手刷新个人最好成绩。",
+        "民俗文化节在古镇举行，非遗传承人现场展示传统技艺。",
+        "电网公司加强迎峰度冬准备，确保居民用电安全稳定。",
+        "快递物流企业升级分拣中心，包裹平均送达时间缩短。",
+    ];
+    for (i, text) in others.iter().enumerate() {
+        env.write(
+            &format!("posts/other{i:02}.md"),
+            format!("---\ntitle: 消息{i}\ndate: 2024-10-20\n---\n{text}国内生产总值另有分析。\n"),
+        );
+    }
+    env.run_ok(&["index", "posts"], 0);
+    let results = env.query(&["国内生产总值", "--limit", "10"]);
+    assert_eq!(results.total, 24);
+    assert_eq!(results.hits.len(), 10, "a full page of distinct stories");
+    assert_eq!(results.hits[0].reprints.len(), 13);
+    assert!(results.hits[1..].iter().all(|h| h.reprints.is_empty()));
+}
+
 #[test]
 fn a_user_dictionary_never_makes_a_post_unfindable() {
     let env = indexed();

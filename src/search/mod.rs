@@ -112,11 +112,14 @@ impl NewsIndex {
         let plan = self.plan(&searcher, &columns, request)?;
         let num_docs = searcher.num_docs() as usize;
         let wanted = request.offset.min(num_docs) + request.limit.min(num_docs);
-        // Fetch more candidates than the page: reprints collapse into the hit above them.
+        // Fetch more candidates than the page: reprints collapse into the hit above them. Half a
+        // page more is enough for every query of the evaluation and latency lists (none had to
+        // search again); a smaller page also raises the bar that prunes score-only checks
+        // (`一带一路`: 12 % fewer instructions than with twice the page plus ten).
         let mut candidates = if request.show_reprints {
             wanted
         } else {
-            wanted * 2 + 10
+            wanted + wanted.div_ceil(2)
         };
         loop {
             let facets = facets::MatchCounts {
