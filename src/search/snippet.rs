@@ -213,13 +213,29 @@ fn sentence_at(text: &str, at: usize) -> Range<usize> {
     let bytes = text.as_bytes();
     let start = (0..at)
         .rev()
-        .find(|&i| sentence_end_at(bytes, i).is_some())
+        .find(|&i| ENDS_WITH[usize::from(bytes[i])] && sentence_end_at(bytes, i).is_some())
         .map_or(0, |i| i + 1);
     let end = (at..bytes.len())
-        .find(|&i| sentence_end_at(bytes, i).is_some_and(|first| first >= at))
+        .find(|&i| {
+            ENDS_WITH[usize::from(bytes[i])]
+                && sentence_end_at(bytes, i).is_some_and(|first| first >= at)
+        })
         .map_or(bytes.len(), |i| i + 1);
     start..end
 }
+
+/// The bytes a sentence end can end with (see [`sentence_end_at`]): a table lookup lets the
+/// scan pass over every other byte with one load and one test.
+const ENDS_WITH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let last = [b'!', b'?', b';', b'\n', 0x82, 0x81, 0x9F, 0x9B];
+    while i < last.len() {
+        table[last[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Where the sentence end (`。！？；!?;` or a line break) whose last byte is `bytes[i]` starts,
 /// if one ends there. In UTF-8 a byte below 0x80 is a whole character and the last byte of a
@@ -266,22 +282,23 @@ fn fragment(
         .iter()
         .filter(|m| m.start >= sentence.start && m.start < sentence.end)
         .collect();
-    let chars: Vec<usize> = text[sentence.clone()]
-        .char_indices()
-        .map(|(i, _)| sentence.start + i)
-        .chain([sentence.end])
-        .collect();
-    let count = chars.len() - 1;
+    let count = text[sentence.clone()].chars().count();
     let (mut first, mut last) = (0, count);
+    let (mut start, mut end) = (sentence.start, sentence.end);
     if count > max_chars {
         // Start a quarter window before the first match, then fill the window.
+        let chars: Vec<usize> = text[sentence.clone()]
+            .char_indices()
+            .map(|(i, _)| sentence.start + i)
+            .chain([sentence.end])
+            .collect();
         let anchor = inside
             .first()
             .map_or(0, |m| chars.partition_point(|&b| b < m.start));
         first = anchor.saturating_sub(max_chars / 4).min(count - max_chars);
         last = first + max_chars;
+        (start, end) = (chars[first], chars[last]);
     }
-    let (start, end) = (chars[first], chars[last]);
     let mut snippet = Snippet::default();
     if first > 0 {
         snippet.text.push('…');
@@ -477,6 +494,20 @@ mod tests {
         for (text, needles, max, expected) in table {
             assert_eq!(cut(text, needles, *max), *expected, "{text}");
         }
+    }
+
+    /// Every sentence end is found by the byte scan and its table, and nothing else is.
+    #[test]
+    fn sentence_ends_are_found_through_the_table() {
+        for end in ["。", "！", "？", "；", "!", "?", ";", "\n"] {
+            let text = format!("甲一{end}乙二");
+            let at = text.find('乙').unwrap();
+            assert_eq!(sentence_at(&text, at), at..text.len(), "{end:?}");
+            assert_eq!(sentence_at(&text, 0), 0..at, "{end:?}");
+        }
+        // Characters sharing a sentence end's last byte (。 and 傂 end in 0x82) are not ends.
+        let text = "甲傂乙，丙";
+        assert_eq!(sentence_at(text, text.find('丙').unwrap()), 0..text.len());
     }
 
     #[test]
