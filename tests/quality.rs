@@ -37,7 +37,9 @@ fn explain_json_agrees_with_the_search_score() {
     let out = env.run_ok(&["explain", "数字化 转型", &hit.path, "--json"], 0);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["post"]["matched"], true);
-    let score = json["post"]["score"].as_f64().unwrap();
+    // The first hit is in the title focus's window: its bonus is part of its score.
+    let score =
+        json["post"]["score"].as_f64().unwrap() + json["post"]["focus"]["bonus"].as_f64().unwrap();
     assert!(
         (score - f64::from(hit.score)).abs() < 1e-3,
         "{score} vs {}",
@@ -140,12 +142,118 @@ fn the_headline_that_is_the_query_ranks_above_longer_headlines() {
     let hit = env.query(&["迎新年"]).hits.into_iter().next().unwrap();
     let out = env.run_ok(&["explain", "迎新年", &hit.path, "--json"], 0);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let score = json["post"]["score"].as_f64().unwrap();
+    let score =
+        json["post"]["score"].as_f64().unwrap() + json["post"]["focus"]["bonus"].as_f64().unwrap();
     assert!(
         (score - f64::from(hit.score)).abs() < 1e-3,
         "{score} vs {}",
         hit.score
     );
+}
+
+/// Posts whose words `我国 工作 取得 发展` are common, so that they weigh little in a headline.
+fn write_common_words(env: &TestEnv) {
+    for i in 0..20 {
+        env.write(
+            &format!("posts/common{i:02}.md"),
+            format!("---\ntitle: 我国工作取得发展成效 第{i}期\n---\n我国各项工作取得新的发展。\n"),
+        );
+    }
+}
+
+#[test]
+fn a_headline_about_the_query_ranks_above_one_with_a_second_topic() {
+    let env = TestEnv::new();
+    write_common_words(&env);
+    // Longer, but its other words are common ones.
+    env.write(
+        "posts/focused.md",
+        "---\ntitle: 【科技前沿】我国有机玻璃球工作取得发展\n---\n有机玻璃球安装完成，工程进入新阶段。\n",
+    );
+    // Shorter (the title cover prefers it), but about a second, rarer thing as well.
+    env.write(
+        "posts/second.md",
+        "---\ntitle: 有机玻璃球运抵赫尔辛基\n---\n有机玻璃球经海运抵达，将用于实验装置。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(env.names(&["有机玻璃球"]), ["focused.md", "second.md"]);
+    assert_eq!(env.names(&["有机玻璃"]), ["focused.md", "second.md"]);
+    let focus = |post: &str| {
+        let out = env.run_ok(&["explain", "有机玻璃球", post, "--json"], 0);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["post"]["focus"].clone()
+    };
+    let focused = focus("posts/focused.md");
+    let second = focus("posts/second.md");
+    assert!(
+        focused["share"].as_f64() > second["share"].as_f64(),
+        "{focused} vs {second}"
+    );
+    // The column name is no part of the headline.
+    let words: Vec<&str> = focused["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["word"].as_str().unwrap())
+        .collect();
+    assert!(
+        words.contains(&"有机玻璃") && !words.contains(&"科技"),
+        "{words:?}"
+    );
+    let out = stdout(&env.run_ok(&["explain", "有机玻璃球", "posts/second.md"], 0));
+    assert!(out.contains("title focus: the query holds"), "{out}");
+    assert!(out.contains("赫尔辛基"), "{out}");
+}
+
+/// The title focus re-orders a fixed number of candidates, so pages of any size read from one
+/// order.
+#[test]
+fn pages_of_any_size_are_cut_from_one_order() {
+    let env = TestEnv::new();
+    write_common_words(&env);
+    let extras = [
+        "运抵赫尔辛基",
+        "工作取得发展",
+        "",
+        "进入总装阶段",
+        "我国",
+        "完成赤道层安装",
+        "取得进展",
+        "吊装",
+        "工作",
+        "运抵江门",
+        "我国工作",
+        "发展",
+        "通过验收",
+        "",
+    ];
+    for (i, extra) in extras.iter().enumerate() {
+        env.write(
+            &format!("posts/p{i:02}.md"),
+            format!(
+                "---\ntitle: 有机玻璃球{extra}\n---\n第{i}条消息：有机玻璃球{}。\n",
+                "安装".repeat(i % 4)
+            ),
+        );
+    }
+    env.run_ok(&["index", "posts"], 0);
+    let all = env.names(&["有机玻璃球", "--all", "--limit", "14"]);
+    assert_eq!(all.len(), 14);
+    for (offset, limit) in [(0, 3), (3, 4), (7, 5), (12, 2), (0, 10)] {
+        let page = env.names(&[
+            "有机玻璃球",
+            "--all",
+            "--offset",
+            &offset.to_string(),
+            "--limit",
+            &limit.to_string(),
+        ]);
+        assert_eq!(
+            page,
+            all[offset..offset + limit],
+            "offset {offset}, limit {limit}"
+        );
+    }
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub use simhash::{distance, simhash, simhash_normalized};
 pub use stream::{Prepared, Stream};
 pub use tokenizers::{
     Analyzed, BigramTokenizer, END, Run, UnigramTokenizer, WordTokenizer, analyze, bigram_tokens,
-    runs, unigram_tokens, word_tokens,
+    headline_words, runs, unigram_tokens, word_tokens,
 };
 pub use units::{Unit, UnitKind, bigram, is_han, is_word_char, units};
 pub use vocabulary::{Vocabulary, WordCounts};

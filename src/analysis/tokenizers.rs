@@ -150,6 +150,34 @@ pub fn word_tokens(
         .collect()
 }
 
+/// The words of `title` that weigh in its title focus (see `search::focus`): jieba's words of
+/// its Han runs (the longest of search mode's: `上半年`, not also `上半` and `半年`) and its
+/// Latin/digit words, normalised, space separated. Words of one character are left out: jieba
+/// leaves a character alone only where it joins no word, so the vocabulary's count of `创` says
+/// little about how common it is.
+pub fn headline_words(title: &str, segmenter: &Segmenter) -> String {
+    let normalized = Normalized::new(title);
+    let text = normalized.as_str();
+    let units = units(text);
+    let ranges = word_ranges(text, &units, segmenter);
+    let inside_another = |chars: &Range<usize>| {
+        ranges.iter().any(|(other, _)| {
+            other != chars && other.start <= chars.start && chars.end <= other.end
+        })
+    };
+    let mut words = String::with_capacity(text.len() + 16);
+    for (chars, bytes) in &ranges {
+        if chars.len() < 2 || inside_another(chars) {
+            continue;
+        }
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(&text[bytes.clone()]);
+    }
+    words
+}
+
 /// A text analysed once for every field: normalised, cut into units, words and bigrams.
 #[derive(Debug, Clone, Default)]
 pub struct Analyzed {

@@ -5,8 +5,8 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::Fields;
-use crate::analysis::{keeps_han_and_spaces, simhash};
-use crate::post::Post;
+use crate::analysis::{Segmenter, headline_words, keeps_han_and_spaces, simhash};
+use crate::post::{Post, headline};
 
 /// Where a post came from.
 #[derive(Debug, Clone)]
@@ -22,15 +22,25 @@ pub struct FileInfo<'a> {
 }
 
 /// Builds the document for `post`.
-pub fn build(fields: &Fields, file: &FileInfo<'_>, post: &Post) -> TantivyDocument {
+pub fn build(
+    fields: &Fields,
+    segmenter: &Segmenter,
+    file: &FileInfo<'_>,
+    post: &Post,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
-    doc.add_text(fields.key, file.key);
-    doc.add_text(fields.path, file.path);
     let title = if post.title.is_empty() {
         title_from_path(file.path)
     } else {
         &post.title
     };
+    // The first value stored: the title focus reads it and stops.
+    doc.add_text(
+        fields.title_words,
+        headline_words(headline(title), segmenter),
+    );
+    doc.add_text(fields.key, file.key);
+    doc.add_text(fields.path, file.path);
     doc.add_text(fields.title_text, title);
     doc.add_text(fields.body_text, &post.body);
     doc.add_bool(fields.body_plain, keeps_han_and_spaces(&post.body));

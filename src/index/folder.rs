@@ -149,7 +149,7 @@ impl NewsIndex {
                         mtime: file.mtime,
                         size: file.size,
                     };
-                    Ok(document::build(&self.fields, &info, &post))
+                    Ok(document::build(&self.fields, &self.segmenter, &info, &post))
                 })
                 .collect();
             for ((file, replaces), doc) in chunk.iter().zip(docs) {

@@ -3,7 +3,7 @@
 mod document;
 mod folder;
 mod merge;
-mod schema;
+pub(crate) mod schema;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, RwLock};
@@ -77,6 +77,8 @@ pub struct NewsIndex {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     pub(crate) columns: crate::search::ColumnCache,
+    /// Cuts new posts' words (jieba, loaded on first use).
+    segmenter: Arc<Segmenter>,
     /// Words counted by the analyzers since the last commit.
     counts: Arc<WordCounts>,
     vocabulary: RwLock<Arc<Vocabulary>>,
@@ -230,7 +232,7 @@ impl NewsIndex {
         segmenter: Arc<Segmenter>,
     ) -> Result<NewsIndex> {
         let counts = Arc::new(WordCounts::default());
-        analysis::register(index.tokenizers(), segmenter, counts.clone());
+        analysis::register(index.tokenizers(), segmenter.clone(), counts.clone());
         // Searching segments in parallel pays off when there are several; with one or two, waking
         // the threads costs more than it saves on most queries.
         if index.searchable_segment_metas().map_or(0, |m| m.len()) >= PARALLEL_SEGMENTS {
@@ -247,6 +249,7 @@ impl NewsIndex {
             reader,
             fields,
             columns: Default::default(),
+            segmenter,
             counts,
             vocabulary: Default::default(),
             dir,
@@ -316,7 +319,7 @@ impl NewsIndex {
                 size: post.body.len() as u64,
             };
             writer.delete_term(tantivy::Term::from_field_text(self.fields.key, path));
-            writer.add_document(document::build(&self.fields, &file, &post))?;
+            writer.add_document(document::build(&self.fields, &self.segmenter, &file, &post))?;
         }
         self.commit(&mut writer)
     }
@@ -526,7 +529,12 @@ mod tests {
                         mtime: 0,
                         size: 0,
                     };
-                    writer.add_document(document::build(&index.fields, &file, post))?;
+                    writer.add_document(document::build(
+                        &index.fields,
+                        &index.segmenter,
+                        &file,
+                        post,
+                    ))?;
                 }
                 index.commit(&mut writer)?;
             }

@@ -8,7 +8,11 @@ use tantivy::schema::{
 use crate::analysis::{BIGRAMS, UNIGRAMS, WORDS};
 
 /// The schema version; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
+
+/// The field of the stored headline words ([`Fields::title_words`]), known without a schema at
+/// hand to the deserialiser that reads them.
+pub const TITLE_WORDS: Field = Field::from_field_id(3);
 
 /// Handles of every field in the schema.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +23,9 @@ pub struct Fields {
     pub path: Field,
     /// Title as written (stored, not indexed).
     pub title_text: Field,
+    /// The words of the title's headline (its column name left out), space separated: stored
+    /// first, so that the title focus reads them without the rest of the post.
+    pub title_words: Field,
     /// Title jieba words.
     pub title: Field,
     /// Title Latin/digit words.
@@ -76,6 +83,7 @@ pub fn build() -> (Schema, Fields) {
         key: b.add_text_field("key", STRING | FAST),
         path: b.add_text_field("path", STRING | STORED | FAST),
         title_text: b.add_text_field("title_text", STORED),
+        title_words: b.add_text_field("title_words", STORED),
         title: b.add_text_field("title", words),
         title_uni: b.add_text_field("title_uni", uni.clone()),
         title_bi: b.add_text_field("title_bi", bi.clone()),
@@ -105,4 +113,14 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let (expected, fields) = build();
     let same = serde_json::to_value(schema).ok() == serde_json::to_value(&expected).ok();
     same.then_some(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_headline_words_field_is_where_its_constant_says() {
+        assert_eq!(build().1.title_words, TITLE_WORDS);
+    }
 }

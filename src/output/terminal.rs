@@ -6,7 +6,7 @@ use std::ops::Range;
 use anstyle::{AnsiColor, Style};
 
 use crate::index::IndexReport;
-use crate::search::{Explanation, FacetCount, Hit, SearchResults};
+use crate::search::{Explanation, FOCUS_WINDOW, FacetCount, Hit, SearchResults};
 
 const TITLE: Style = Style::new().bold();
 const MATCH: Style = AnsiColor::Red.on_default().bold();
@@ -221,10 +221,27 @@ pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::
     match (&post.score, &post.breakdown) {
         (Some(score), Some(breakdown)) => {
             writeln!(out, "  matches, score {score:.3}:")?;
-            write_breakdown(out, breakdown, 2)
+            write_breakdown(out, breakdown, 2)?;
         }
-        _ => writeln!(out, "  does not match the query"),
+        _ => return writeln!(out, "  does not match the query"),
     }
+    if let Some(focus) = &post.focus {
+        writeln!(
+            out,
+            "  title focus: the query holds {:.3} of the headline's weight: +{:.3} when among the first {FOCUS_WINDOW} by score",
+            focus.share, focus.bonus
+        )?;
+        let words: Vec<String> = focus
+            .words
+            .iter()
+            .map(|w| {
+                let mark = if w.covered { " (query)" } else { "" };
+                format!("{} {:.1}{mark}", sanitize(&w.word), w.weight)
+            })
+            .collect();
+        writeln!(out, "    {}", words.join(" · "))?;
+    }
+    Ok(())
 }
 
 /// tantivy's explanation tree, indented; leaves of zero contribution are left out.

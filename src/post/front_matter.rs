@@ -138,6 +138,19 @@ fn split_whitespace(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_owned).collect()
 }
 
+/// A title without its leading column name: `共护一江水` of `【领航中国】共护一江水`. A title that
+/// is only a column name is kept whole.
+pub fn headline(title: &str) -> &str {
+    match title
+        .trim_start()
+        .strip_prefix('【')
+        .and_then(|rest| rest.split_once('】'))
+    {
+        Some((_, rest)) if !rest.trim().is_empty() => rest.trim_start(),
+        _ => title,
+    }
+}
+
 /// The column name of a title such as `【领航中国】共护一江水`.
 fn title_column(title: &str) -> Option<&str> {
     let rest = title.trim_start().strip_prefix('【')?;
@@ -147,6 +160,15 @@ fn title_column(title: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_headline_drops_the_column_name() {
+        assert_eq!(headline("【领航中国】共护一江水"), "共护一江水");
+        assert_eq!(headline(" 【学思想 强党性】 某地开展学习"), "某地开展学习");
+        assert_eq!(headline("共护一江水【图】"), "共护一江水【图】");
+        assert_eq!(headline("【领航中国】"), "【领航中国】");
+        assert_eq!(headline("【未闭合 标题"), "【未闭合 标题");
+    }
 
     #[test]
     fn split_takes_only_the_first_block() {

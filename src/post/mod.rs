@@ -8,6 +8,7 @@ mod front_matter;
 use chrono::{DateTime, FixedOffset};
 
 pub use date::{china_standard_time, parse_post_date};
+pub use front_matter::headline;
 
 /// Posts larger than this are refused: news posts are kilobytes, and a file this large is a dump
 /// or an accident that would dominate snippets and memory.

@@ -5,6 +5,7 @@ use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use super::focus::{Focus, TitleFocus};
 use super::plan::ClausePlan;
 use super::{SearchRequest, find_matches};
 use crate::error::{Error, Result};
@@ -36,6 +37,9 @@ pub struct PostExplanation {
     pub score: Option<f32>,
     /// tantivy's score breakdown: `{value, description, details: [...]}`.
     pub breakdown: Option<serde_json::Value>,
+    /// The title focus, when it matches: added to `score` when the post is among the first
+    /// [`FOCUS_WINDOW`](super::FOCUS_WINDOW) candidates of a search by relevance.
+    pub focus: Option<TitleFocus>,
 }
 
 /// Where one clause's strings occur in a post.
@@ -143,6 +147,11 @@ impl NewsIndex {
             })
             .collect();
         let explained = query.explain(searcher, address).ok();
+        let vocabulary = self.vocabulary();
+        let focus = explained.is_some().then(|| {
+            Focus::new(clauses, &vocabulary, searcher.num_docs())
+                .explain(&text(self.fields.title_words), 1.0)
+        });
         Ok(PostExplanation {
             path: text(self.fields.path),
             title,
@@ -150,6 +159,7 @@ impl NewsIndex {
             clauses: matches,
             score: explained.as_ref().map(|e| e.value()),
             breakdown: explained.and_then(|e| serde_json::to_value(&e).ok()),
+            focus,
         })
     }
 }
