@@ -29,19 +29,16 @@ pub fn build(
     post: &Post,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
+    doc.add_text(fields.key, file.key);
+    doc.add_text(fields.path, file.path);
     let title = if post.title.is_empty() {
         title_from_path(file.path)
     } else {
         &post.title
     };
-    // The first value stored: the title focus reads it and stops.
-    doc.add_text(
-        fields.title_words,
-        headline_words(headline(title), segmenter),
-    );
-    doc.add_text(fields.key, file.key);
-    doc.add_text(fields.path, file.path);
     doc.add_text(fields.title_text, title);
+    let words = headline_words(headline(title), segmenter);
+    doc.add_text(fields.title_words, words);
     doc.add_text(fields.body_text, &post.body);
     doc.add_bool(fields.body_plain, keeps_han_and_spaces(&post.body));
     // The analyzers run on tantivy's indexing threads.

@@ -3,7 +3,7 @@
 mod document;
 mod folder;
 mod merge;
-pub(crate) mod schema;
+mod schema;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, RwLock};

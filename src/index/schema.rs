@@ -10,10 +10,6 @@ use crate::analysis::{BIGRAMS, UNIGRAMS, WORDS};
 /// The schema version; an index of another version must be rebuilt.
 pub const FORMAT_VERSION: u32 = 6;
 
-/// The field of the stored headline words ([`Fields::title_words`]), known without a schema at
-/// hand to the deserialiser that reads them.
-pub const TITLE_WORDS: Field = Field::from_field_id(3);
-
 /// Handles of every field in the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -23,8 +19,8 @@ pub struct Fields {
     pub path: Field,
     /// Title as written (stored, not indexed).
     pub title_text: Field,
-    /// The words of the title's headline (its column name left out), space separated: stored
-    /// first, so that the title focus reads them without the rest of the post.
+    /// The words of the title's headline (its column name left out), space separated, for the
+    /// title focus (stored, not indexed).
     pub title_words: Field,
     /// Title jieba words.
     pub title: Field,
@@ -113,14 +109,4 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let (expected, fields) = build();
     let same = serde_json::to_value(schema).ok() == serde_json::to_value(&expected).ok();
     same.then_some(fields)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_headline_words_field_is_where_its_constant_says() {
-        assert_eq!(build().1.title_words, TITLE_WORDS);
-    }
 }

@@ -12,25 +12,20 @@
 //!
 //! The share needs every word of the headline with its document frequency, which no posting
 //! list gives, so it is computed after the search, for the first [`FOCUS_WINDOW`] candidates
-//! only: their headline words are stored, cut by jieba at index time, just before the body,
-//! and read without the body; their frequencies come from the index's vocabulary, so they
-//! follow the corpus as it grows. The window is fixed, so every page is cut from one order.
+//! only: their headline words are stored with each post, cut by jieba at index time (the
+//! stored posts read for them are kept for the page's hits, most of which they are); their
+//! frequencies come from the index's vocabulary, so they follow the corpus as it grows. The
+//! window is fixed, so every page is cut from one order.
 //!
 //! Measured with `cargo run --release --example eval` (three samples of 1,000 known items):
 //! the cube beat IDF itself and its square; ten candidates did as well as fifteen or thirty.
 
-use std::cell::RefCell;
-
-use rustc_hash::FxHashMap;
 use serde::Serialize;
-use tantivy::schema::OwnedValue;
-use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
-use tantivy::{DocAddress, Score, Searcher};
+use tantivy::{DocAddress, Score};
 
 use super::plan::ClausePlan;
 use super::syntax::Scope;
 use crate::analysis::Vocabulary;
-use crate::index::schema::TITLE_WORDS;
 
 /// How many of the best-scored candidates the title focus re-ranks.
 pub const FOCUS_WINDOW: usize = 10;
@@ -70,8 +65,6 @@ pub(crate) struct Focus<'a> {
     vocabulary: &'a Vocabulary,
     /// Texts the vocabulary counted: a title and a body for each post.
     texts: f64,
-    /// Weights already looked up: the query's own words recur in most headlines of the window.
-    weights: RefCell<FxHashMap<Box<str>, f64>>,
 }
 
 impl<'a> Focus<'a> {
@@ -86,25 +79,25 @@ impl<'a> Focus<'a> {
             strings,
             vocabulary,
             texts: 2.0 * posts as f64,
-            weights: RefCell::default(),
         }
     }
 
-    /// Whether any clause holds `word`.
+    /// Whether any clause holds `word`. (The strings are a few short ones: comparing at every
+    /// offset is cheaper than setting up `str::contains`'s searcher for each word.)
     fn covers(&self, word: &str) -> bool {
-        self.strings.iter().any(|s| s.contains(word))
+        let word = word.as_bytes();
+        self.strings
+            .iter()
+            .any(|s| s.as_bytes().windows(word.len()).any(|w| w == word))
     }
 
     /// The cube of `word`'s IDF over the texts the vocabulary counted.
     fn weight(&self, word: &str) -> f64 {
-        if let Some(weight) = self.weights.borrow().get(word) {
-            return *weight;
-        }
-        let df = self.vocabulary.doc_freq(word) as f64;
+        // Cached by the vocabulary: the query's own words recur in most headlines of the
+        // window, and a process that searches again meets the same headlines' words.
+        let df = self.vocabulary.doc_freq_cached(word) as f64;
         let idf = ((self.texts + 1.0) / (df + 1.0)).ln().max(0.0);
-        let weight = idf * idf * idf;
-        self.weights.borrow_mut().insert(word.into(), weight);
-        weight
+        idf * idf * idf
     }
 
     /// The query words' share of the weight of `words` (space separated).
@@ -148,11 +141,11 @@ impl<'a> Focus<'a> {
 
     /// Adds each of the first [`FOCUS_WINDOW`] candidates' focus bonus (and that of any tied
     /// with the last of them), scaled by `decay(address)`, and orders them again (equal scores
-    /// keep their order).
+    /// keep their order). `words(address)` reads a post's stored headline words.
     pub fn rerank(
         &self,
-        searcher: &Searcher,
         ranked: &mut [(Score, DocAddress)],
+        mut words: impl FnMut(DocAddress) -> tantivy::Result<String>,
         decay: impl Fn(DocAddress) -> f32,
     ) -> tantivy::Result<()> {
         let mut window = ranked.len().min(FOCUS_WINDOW);
@@ -162,28 +155,9 @@ impl<'a> Focus<'a> {
             window += 1;
         }
         for (score, address) in &mut ranked[..window] {
-            let HeadlineWords(words) = searcher.doc(*address)?;
-            *score += FOCUS_BONUS * self.share(&words) * decay(*address);
+            *score += FOCUS_BONUS * self.share(&words(*address)?) * decay(*address);
         }
         ranked[..window].sort_by(|a, b| b.0.total_cmp(&a.0));
         Ok(())
-    }
-}
-
-/// A post's stored headline words, read without going on to the fields stored after them.
-pub(crate) struct HeadlineWords(pub String);
-
-impl DocumentDeserialize for HeadlineWords {
-    fn deserialize<'de, D: DocumentDeserializer<'de>>(
-        mut deserializer: D,
-    ) -> Result<Self, DeserializeError> {
-        while let Some((field, value)) = deserializer.next_field::<OwnedValue>()? {
-            if field == TITLE_WORDS
-                && let OwnedValue::Str(words) = value
-            {
-                return Ok(HeadlineWords(words));
-            }
-        }
-        Ok(HeadlineWords(String::new()))
     }
 }
