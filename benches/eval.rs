@@ -15,6 +15,8 @@
 //!   contiguous span of 2–3 words, unspaced. MRR@10, success@1 and success@10 of finding the post.
 //! - The known-item MRR@10 again for `--seeds` further seeds (5 by default), each drawing its own
 //!   posts: how much the margin between the configurations moves with the sample.
+//! - `EVAL_BY_TITLES=1`: the known-item MRR@10 by how many titles hold the query;
+//!   `EVAL_SHOW_MISSES=1`: every known item not ranked first, with both engines' ranks.
 
 #[path = "reference.rs"]
 mod reference;
@@ -190,6 +192,9 @@ fn main() {
     if options.seeds > 0 {
         seed_spread(&engines, &sampler, &docs, &options);
     }
+    if std::env::var_os("EVAL_BY_TITLES").is_some() {
+        by_titles(&engines, &known, &docs);
+    }
     if std::env::var_os("EVAL_SHOW_MISSES").is_some() {
         let titles: HashMap<&str, &str> = docs
             .iter()
@@ -263,6 +268,57 @@ fn seed_spread(engines: &[Box<dyn Engine>], sampler: &Sampler, docs: &[Doc], opt
         summary(&margins.0),
         summary(&margins.1)
     );
+}
+
+/// Known-item MRR@10 of both configurations by how many titles hold the query (the span, or
+/// both words): where a query fits one title the post is well defined, where it fits many
+/// only a coin toss can tell which of them was meant.
+fn by_titles(engines: &[Box<dyn Engine>], known: &[KnownItem], docs: &[Doc]) {
+    const BUCKETS: [(&str, usize, usize); 4] = [
+        ("1", 1, 1),
+        ("2", 2, 2),
+        ("3–5", 3, 5),
+        ("6 or more", 6, usize::MAX),
+    ];
+    println!("\nKnown-item MRR@10 by the number of titles that hold the query:\n");
+    println!("| query | titles | items | newssearch | reference |");
+    println!("|---|---|---|---|---|");
+    for span in [false, true] {
+        let holding = |item: &KnownItem| {
+            let needles: Vec<String> = if span {
+                vec![truth::canonical(&item.span)]
+            } else {
+                item.words.split(' ').map(truth::canonical).collect()
+            };
+            docs.iter()
+                .filter(|d| needles.iter().all(|n| d.title_c.contains(n.as_str())))
+                .count()
+        };
+        let counted: Vec<(usize, &KnownItem)> = known.iter().map(|k| (holding(k), k)).collect();
+        for (name, low, high) in BUCKETS {
+            let items: Vec<&KnownItem> = counted
+                .iter()
+                .filter(|(n, _)| (low..=high).contains(n))
+                .map(|(_, k)| *k)
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            let mrr = |engine: &dyn Engine| {
+                let queries = items
+                    .iter()
+                    .map(|k| (if span { &k.span } else { &k.words }, &k.name));
+                known_item(engine, queries).0
+            };
+            println!(
+                "| {} | {name} | {} | {:.3} | {:.3} |",
+                if span { "span" } else { "words" },
+                items.len(),
+                mrr(engines[0].as_ref()),
+                mrr(engines[1].as_ref())
+            );
+        }
+    }
 }
 
 /// Table cells with three decimals.

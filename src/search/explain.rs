@@ -150,7 +150,7 @@ impl NewsIndex {
         let vocabulary = self.vocabulary();
         let focus = explained.is_some().then(|| {
             Focus::new(clauses, &vocabulary, searcher.num_docs())
-                .explain(&text(self.fields.title_words), 1.0)
+                .explain(&text(self.fields.title_words))
         });
         Ok(PostExplanation {
             path: text(self.fields.path),

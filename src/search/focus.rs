@@ -6,7 +6,7 @@
 //! `外贸进出口规模`, the headline `我国外贸进出口规模创历史同期新高` is more about it than one
 //! that also names a place and a figure. The title-cover bonus (see `cover`) counts every unit
 //! of the title alike; here each headline word weighs the cube of its IDF, so that common
-//! words (`我国`, `创`, `新高`) hardly dilute the query's share and rare ones (a name, a
+//! words (`我国`, `发展`, `历史`) hardly dilute the query's share and rare ones (a name, a
 //! figure, a second topic) do. The column name of a title (`【央视快评】`) is left out: it names
 //! a series, not the story.
 //!
@@ -54,7 +54,8 @@ pub struct TitleFocus {
     /// The query words' share of the headline's weight, 0 to 1.
     pub share: f32,
     /// What the focus adds to the post's score when it is among the first [`FOCUS_WINDOW`]
-    /// candidates: [`FOCUS_BONUS`] × `share` (× the freshness decay, if asked for).
+    /// candidates: [`FOCUS_BONUS`] × `share` (decayed like the rest of the score in a search
+    /// with a half-life).
     pub bonus: Score,
 }
 
@@ -122,7 +123,7 @@ impl<'a> Focus<'a> {
     }
 
     /// The focus of a post whose headline words are `words`, word by word.
-    pub fn explain(&self, words: &str, decay: f32) -> TitleFocus {
+    pub fn explain(&self, words: &str) -> TitleFocus {
         let share = self.share(words);
         TitleFocus {
             words: words
@@ -135,7 +136,7 @@ impl<'a> Focus<'a> {
                 })
                 .collect(),
             share,
-            bonus: FOCUS_BONUS * share * decay,
+            bonus: FOCUS_BONUS * share,
         }
     }
 
