@@ -256,8 +256,25 @@ pub struct MatchSegment {
 pub type Counted = (
     usize,
     (HashMap<String, u64>, HashMap<String, u64>),
-    HashMap<u64, u64>,
+    MonthTally,
 );
+
+/// Matches per `yyyymm`, in month order, each month once.
+pub type MonthTally = Vec<(u64, u64)>;
+
+/// The per-segment month tallies, added up (still in month order).
+fn sum_months(fruits: Vec<MonthTally>) -> MonthTally {
+    let mut all: MonthTally = fruits.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|(month, _)| *month);
+    all.dedup_by(|(month, count), (kept, total)| {
+        let same = month == kept;
+        if same {
+            *total += *count;
+        }
+        same
+    });
+    all
+}
 
 impl Collector for MatchCounts {
     type Fruit = Counted;
@@ -292,7 +309,7 @@ impl Collector for MatchCounts {
         Ok((
             total,
             (sum_counts(categories), sum_counts(tags)),
-            sum_counts(months),
+            sum_months(months),
         ))
     }
 }
@@ -364,7 +381,7 @@ enum Months {
 const MONTH_TABLE: u64 = 50 * 100;
 
 impl Collector for MonthCounts {
-    type Fruit = HashMap<u64, u64>;
+    type Fruit = MonthTally;
     type Child = MonthSegment;
 
     fn for_segment(
@@ -395,13 +412,13 @@ impl Collector for MonthCounts {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<u64, u64>>) -> tantivy::Result<HashMap<u64, u64>> {
-        Ok(sum_counts(fruits))
+    fn merge_fruits(&self, fruits: Vec<MonthTally>) -> tantivy::Result<MonthTally> {
+        Ok(sum_months(fruits))
     }
 }
 
 impl SegmentCollector for MonthSegment {
-    type Fruit = HashMap<u64, u64>;
+    type Fruit = MonthTally;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let month = match &self.months {
@@ -411,14 +428,20 @@ impl SegmentCollector for MonthSegment {
         self.count(month);
     }
 
-    fn harvest(self) -> HashMap<u64, u64> {
-        let mut counts = self.beyond;
-        for (offset, count) in self.counts.into_iter().enumerate() {
-            if count > 0 {
-                counts.insert(self.first + offset as u64, count);
-            }
+    fn harvest(self) -> MonthTally {
+        let first = self.first;
+        let mut tally: MonthTally = self
+            .counts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, count)| *count > 0)
+            .map(|(offset, count)| (first + offset as u64, count))
+            .collect();
+        if !self.beyond.is_empty() {
+            tally.extend(self.beyond);
+            tally.sort_unstable_by_key(|(month, _)| *month);
         }
-        counts
+        tally
     }
 }
 
@@ -436,29 +459,43 @@ impl MonthSegment {
     }
 }
 
-/// Year and month histograms from `yyyymm` counts.
-pub fn histograms(months: &HashMap<u64, u64>) -> (Vec<FacetCount>, Vec<FacetCount>) {
-    let mut years: HashMap<u64, u64> = HashMap::default();
-    for (month, count) in months {
-        *years.entry(month / 100).or_default() += count;
+/// Year and month histograms from `yyyymm` counts in month order, both in time order.
+pub fn histograms(months: &[(u64, u64)]) -> (Vec<FacetCount>, Vec<FacetCount>) {
+    let mut year: Vec<FacetCount> = Vec::new();
+    let mut month = Vec::with_capacity(months.len());
+    let mut last_year = None;
+    for &(yyyymm, count) in months {
+        let (y, m) = (yyyymm / 100, yyyymm % 100);
+        let mut value = year_name(y);
+        if last_year == Some(y) {
+            if let Some(last) = year.last_mut() {
+                last.count += count;
+            }
+        } else {
+            year.push(FacetCount {
+                value: value.clone(),
+                count,
+            });
+            last_year = Some(y);
+        }
+        value.push('-');
+        value.push(char::from(b'0' + (m / 10 % 10) as u8));
+        value.push(char::from(b'0' + (m % 10) as u8));
+        month.push(FacetCount { value, count });
     }
-    let mut year: Vec<FacetCount> = years
-        .into_iter()
-        .map(|(y, count)| FacetCount {
-            value: y.to_string(),
-            count,
-        })
-        .collect();
-    year.sort_by(|a, b| a.value.cmp(&b.value));
-    let mut month: Vec<FacetCount> = months
-        .iter()
-        .map(|(m, count)| FacetCount {
-            value: format!("{}-{:02}", m / 100, m % 100),
-            count: *count,
-        })
-        .collect();
-    month.sort_by(|a, b| a.value.cmp(&b.value));
     (year, month)
+}
+
+/// A year's digits, written without the formatting machinery for the common four.
+fn year_name(year: u64) -> String {
+    if !(1000..10_000).contains(&year) {
+        return year.to_string();
+    }
+    let mut name = String::with_capacity(7);
+    for digit in [year / 1000, year / 100 % 10, year / 10 % 10, year % 10] {
+        name.push(char::from(b'0' + digit as u8));
+    }
+    name
 }
 
 #[cfg(test)]
@@ -515,6 +552,35 @@ mod tests {
         assert_eq!(
             pairs(&facets.tags),
             [("数字".to_owned(), 3), ("政策".to_owned(), 1)]
+        );
+    }
+
+    #[test]
+    fn histograms_are_in_time_order_and_segments_add_up() {
+        let months = super::sum_months(vec![
+            vec![(99_912, 1), (202_401, 1), (202_403, 2)],
+            vec![(202_403, 1), (1_000_001, 4)],
+        ]);
+        assert_eq!(
+            months,
+            [(99_912, 1), (202_401, 1), (202_403, 3), (1_000_001, 4)]
+        );
+        let (year, month) = super::histograms(&months);
+        let owned = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+            v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+        };
+        assert_eq!(
+            pairs(&year),
+            owned(&[("999", 1), ("2024", 4), ("10000", 4)])
+        );
+        assert_eq!(
+            pairs(&month),
+            owned(&[
+                ("999-12", 1),
+                ("2024-01", 1),
+                ("2024-03", 3),
+                ("10000-01", 4)
+            ])
         );
     }
 
