@@ -326,6 +326,18 @@ fn a_page_is_filled_even_when_reprints_crowd_the_first_candidates() {
     assert_eq!(results.hits.len(), 10, "a full page of distinct stories");
     assert_eq!(results.hits[0].reprints.len(), 13);
     assert!(results.hits[1..].iter().all(|h| h.reprints.is_empty()));
+    // The second search re-ranks the same window: the first hit keeps its title focus.
+    let top = &results.hits[0];
+    let out = env.run_ok(&["explain", "国内生产总值", &top.path, "--json"], 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bonus = json["post"]["focus"]["bonus"].as_f64().unwrap();
+    let score = json["post"]["score"].as_f64().unwrap() + bonus;
+    assert!(bonus > 0.0, "{json}");
+    assert!(
+        (score - f64::from(top.score)).abs() < 1e-3,
+        "{score} vs {}",
+        top.score
+    );
 }
 
 #[test]

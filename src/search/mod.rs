@@ -149,13 +149,17 @@ impl NewsIndex {
                 focus.rerank(
                     &mut ranked,
                     |address| {
-                        if let Some((_, doc)) = read.iter_mut().find(|(a, _)| *a == address) {
-                            return Ok(doc.take_text(self.fields.title_words).unwrap_or_default());
-                        }
-                        let mut doc: StoredValues = searcher.doc(address)?;
-                        let words = doc.take_text(self.fields.title_words).unwrap_or_default();
-                        read.push((address, doc));
-                        Ok(words)
+                        let doc = match read.iter().position(|(a, _)| *a == address) {
+                            Some(i) => &read[i].1,
+                            None => {
+                                read.push((address, searcher.doc(address)?));
+                                &read[read.len() - 1].1
+                            }
+                        };
+                        Ok(doc
+                            .text(self.fields.title_words)
+                            .unwrap_or_default()
+                            .to_owned())
                     },
                     |address| {
                         let dates = &columns.segment(address.segment_ord).date;
@@ -382,6 +386,14 @@ impl StoredValues {
     fn take_text(&mut self, field: Field) -> Option<String> {
         self.0.iter_mut().find_map(|(f, value)| match value {
             OwnedValue::Str(text) if *f == field => Some(std::mem::take(text)),
+            _ => None,
+        })
+    }
+
+    /// The first text of `field`.
+    fn text(&self, field: Field) -> Option<&str> {
+        self.0.iter().find_map(|(f, value)| match value {
+            OwnedValue::Str(text) if *f == field => Some(text.as_str()),
             _ => None,
         })
     }
