@@ -161,3 +161,28 @@ fn every_post_containing_the_query_is_found() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The shared corpus holds 85 daily reports titled `国家卫生健康委通报最新疫情`, one text with
+/// each day's figures: each is its own story, not a reprint of another.
+#[test]
+fn daily_reports_are_not_folded_as_reprints() {
+    let Some(folder) = common::corpus() else {
+        return;
+    };
+    let corpus = load(&folder);
+    let query = "\"国家卫生健康委通报最新疫情\"";
+    let request = SearchRequest {
+        limit: 1000,
+        ..SearchRequest::new(query)
+    };
+    let results = corpus.index.search(&request).unwrap();
+    assert!(results.total >= 80, "{}", results.total);
+    let folded: Vec<_> = results
+        .hits
+        .iter()
+        .filter(|h| !h.reprints.is_empty())
+        .map(|h| (&h.title, &h.date, h.reprints.len()))
+        .collect();
+    assert!(folded.is_empty(), "{folded:?}");
+    assert_eq!(results.hits.len(), results.total);
+}

@@ -289,6 +289,71 @@ fn constructed_reprints_collapse_with_a_count() {
     assert!(text.contains("+2 reprints of this story"), "{text}");
 }
 
+/// Reports written from one template (the same text, other dates and numbers) are different
+/// stories, though their Han text, and so its SimHash, is the same; a reprint of one of them,
+/// with a source line that adds a figure, is still folded into it.
+#[test]
+fn reports_from_one_template_are_not_reprints() {
+    let env = TestEnv::new();
+    let report = |day: u32, cases: u32, imported: u32| {
+        format!(
+            "国家卫生健康委今天（9月{day}日）通报，9月{}日0—24时，31个省（自治区、直辖市）和新疆生产建设兵团\
+             报告新增新冠肺炎确诊病例{cases}例。其中境外输入病例{imported}例，本土病例{}例。新增死亡病例0例，\
+             新增疑似病例0例。当日新增治愈出院病例{}例，解除医学观察的密切接触者{}人，重症病例较前一日减少{}例。\
+             境外输入现有确诊病例中无重症病例。截至9月{}日24时，据31个省（自治区、直辖市）和新疆生产建设兵团报告，\
+             现有确诊病例{}例，累计治愈出院病例{}例，累计报告确诊病例{}例，尚有医学观察的密切接触者{}人。",
+            day - 1,
+            cases - imported,
+            cases + 31,
+            cases * 40,
+            day % 7,
+            day - 1,
+            cases * 12,
+            cases * 1000 + 3,
+            cases * 1012 + 7,
+            cases * 97
+        )
+    };
+    env.write(
+        "posts/a.md",
+        format!(
+            "---\ntitle: 卫生健康委通报最新疫情\ndate: 2022-09-25\n---\n{}\n",
+            report(25, 217, 58)
+        ),
+    );
+    env.write(
+        "posts/b.md",
+        format!(
+            "---\ntitle: 卫生健康委通报最新疫情\ndate: 2022-09-28\n---\n{}\n",
+            report(28, 194, 75)
+        ),
+    );
+    env.write(
+        "posts/c.md",
+        format!(
+            "---\ntitle: 转载：最新疫情通报\ndate: 2022-09-26\n---\n{}（来源：某晚报第5版）\n",
+            report(25, 217, 58)
+        ),
+    );
+    env.run_ok(&["index", "posts"], 0);
+    let results = env.query(&["新增确诊病例"]);
+    assert_eq!(results.total, 3);
+    assert_eq!(results.hits.len(), 2, "{:?}", results.hits);
+    let folded = |path: &str| {
+        results
+            .hits
+            .iter()
+            .find(|h| h.path.ends_with(path))
+            .map(|h| h.reprints.len())
+    };
+    // The reprint folds into the first report (whichever of the two ranks first).
+    match (folded("a.md"), folded("c.md")) {
+        (Some(1), None) | (None, Some(1)) => {}
+        other => panic!("{other:?}: {:?}", results.hits),
+    }
+    assert_eq!(folded("b.md"), Some(0));
+}
+
 /// More reprints than the candidates first fetched for a page: the search fetches more until
 /// the page is full of distinct stories.
 #[test]

@@ -18,7 +18,7 @@ mod vocabulary;
 
 pub use normalize::{Normalized, keeps_han_and_spaces, normalize};
 pub use segmenter::{DictError, Segmenter};
-pub use simhash::{distance, simhash, simhash_normalized};
+pub use simhash::{distance, figures_normalized, simhash, simhash_normalized};
 pub use stream::{Prepared, Stream};
 pub use tokenizers::{
     Analyzed, BigramTokenizer, END, Run, UnigramTokenizer, WordTokenizer, analyze, bigram_tokens,

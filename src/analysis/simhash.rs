@@ -1,9 +1,10 @@
-//! SimHash fingerprints of post text, for recognising reprints of the same story.
+//! Fingerprints of post text, for recognising reprints of the same story: a SimHash of its
+//! Han text and the set of its figures.
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::normalize::normalize;
-use super::units::is_han;
+use super::units::{is_han, is_word_char};
 
 /// Characters per shingle.
 const SHINGLE: usize = 4;
@@ -40,6 +41,19 @@ pub fn simhash_normalized(normalized: &str) -> u64 {
         .fold(0, |acc, (bit, _)| acc | 1 << bit)
 }
 
+/// The figures of normalised text as a set of 64 bits: each run of letters and digits that
+/// holds a digit (`217`, `2024`, `c919`) sets one bit.
+///
+/// The SimHash reads Han characters only, so reports written from one template (a ministry's
+/// daily count, with the date and the numbers changed) share it; their figures tell them apart.
+/// A reprint keeps the story's figures, and its source line or footer adds a few at most.
+pub fn figures_normalized(normalized: &str) -> u64 {
+    normalized
+        .split(|c: char| !is_word_char(c))
+        .filter(|run| run.bytes().any(|b| b.is_ascii_digit()))
+        .fold(0, |set, run| set | 1 << (xxh3_64(run.as_bytes()) >> 58))
+}
+
 /// Bits in which two fingerprints differ.
 pub fn distance(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
@@ -61,5 +75,26 @@ mod tests {
         assert!(distance(simhash(STORY), simhash(&reprint)) <= 6);
         assert!(distance(simhash(STORY), simhash(other)) > 12);
         assert_eq!(simhash("短"), 0);
+    }
+
+    #[test]
+    fn figures_tell_reports_from_one_template_apart() {
+        let report = |day: u32, cases: u32| {
+            normalize(&format!(
+                "国家卫生健康委今天（9月{day}日）通报，新增确诊病例{cases}例，其中境外输入病例５８例。"
+            ))
+        };
+        let (a, b) = (report(25, 217), report(28, 194));
+        assert_eq!(simhash_normalized(&a), simhash_normalized(&b));
+        assert!(distance(figures_normalized(&a), figures_normalized(&b)) >= 3);
+        // Full-width digits are the same figures; a footer adds one.
+        let footer = normalize(&format!("{a}（来源：某晚报第5版）"));
+        assert_eq!(
+            figures_normalized(&normalize("输入病例５８例")),
+            figures_normalized(&normalize("输入病例58例"))
+        );
+        assert!(distance(figures_normalized(&a), figures_normalized(&footer)) <= 1);
+        assert_eq!(figures_normalized("没有数字的文字 gdp"), 0);
+        assert_ne!(figures_normalized("c919"), 0);
     }
 }

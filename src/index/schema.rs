@@ -8,7 +8,7 @@ use tantivy::schema::{
 use crate::analysis::{BIGRAMS, UNIGRAMS, WORDS};
 
 /// The schema version; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Handles of every field in the schema.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +59,8 @@ pub struct Fields {
     pub size: Field,
     /// SimHash of the normalised body, for collapsing reprints.
     pub simhash: Field,
+    /// The set of the body's figures, for telling reports from one template apart.
+    pub figures: Field,
 }
 
 fn text(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -100,6 +102,7 @@ pub fn build() -> (Schema, Fields) {
         mtime: b.add_i64_field("mtime", FAST),
         size: b.add_u64_field("size", FAST),
         simhash: b.add_u64_field("simhash", FAST),
+        figures: b.add_u64_field("figures", FAST),
     };
     (b.build(), fields)
 }

@@ -23,6 +23,8 @@ pub struct SegmentColumns {
     id: SegmentId,
     /// SimHash of the body.
     pub simhash: Column<u64>,
+    /// The set of the body's figures.
+    pub figures: Column<u64>,
     /// Publication date.
     pub date: Column<DateTime>,
     /// `yyyymm` of the publication date.
@@ -45,6 +47,7 @@ impl SegmentColumns {
         Ok(SegmentColumns {
             id: segment.segment_id(),
             simhash: fast.u64("simhash")?,
+            figures: fast.u64("figures")?,
             date: fast.date("date")?,
             month: fast.u64("month")?,
             path: fast.str("path")?,

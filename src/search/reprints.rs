@@ -1,4 +1,5 @@
-//! Collapsing reprints: posts whose text SimHashes are within a few bits are one story.
+//! Collapsing reprints: posts whose text SimHashes are within a few bits, and whose figures
+//! are the same but for a few, are one story.
 
 use tantivy::{DocAddress, Score};
 
@@ -10,20 +11,35 @@ use crate::analysis::distance;
 /// source line or footer land within a few bits; unrelated texts differ in about 32.
 pub const MAX_DISTANCE: u32 = 6;
 
+/// Figures in which two reprints may differ (bits of [`figures_normalized`]): those a source
+/// line or footer adds (`第5版`, a date). Reports written from one template differ in more.
+///
+/// [`figures_normalized`]: crate::analysis::figures_normalized
+pub const MAX_FIGURES: u32 = 4;
+
+/// A post's fingerprints: the SimHash of its text and the set of its figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Print {
+    /// SimHash of the Han text (0 for a text too short to have one).
+    pub text: u64,
+    /// The figures, one bit each.
+    pub figures: u64,
+}
+
 /// A hit and the reprints folded into it.
 pub type Group = (Score, DocAddress, Vec<DocAddress>);
 
 /// Folds reprints into the best-ranked post of their story, keeping rank order. Only the ranked
 /// candidates are compared: a reprint of a story ranks next to it.
 pub fn collapse(columns: &Columns, ranked: &[(Score, DocAddress)]) -> Vec<Group> {
-    let prints: Vec<u64> = ranked
+    let prints: Vec<Print> = ranked
         .iter()
         .map(|(_, address)| {
-            columns
-                .segment(address.segment_ord)
-                .simhash
-                .first(address.doc_id)
-                .unwrap_or(0)
+            let segment = columns.segment(address.segment_ord);
+            Print {
+                text: segment.simhash.first(address.doc_id).unwrap_or(0),
+                figures: segment.figures.first(address.doc_id).unwrap_or(0),
+            }
         })
         .collect();
     let mut taken = vec![false; ranked.len()];
@@ -53,7 +69,10 @@ pub fn collapse(columns: &Columns, ranked: &[(Score, DocAddress)]) -> Vec<Group>
     groups
 }
 
-/// Whether two fingerprints are the same story (an empty text's fingerprint matches nothing).
-pub fn same_story(a: u64, b: u64) -> bool {
-    a != 0 && b != 0 && distance(a, b) <= MAX_DISTANCE
+/// Whether two posts are the same story (an empty text's fingerprint matches nothing).
+pub fn same_story(a: Print, b: Print) -> bool {
+    a.text != 0
+        && b.text != 0
+        && distance(a.text, b.text) <= MAX_DISTANCE
+        && distance(a.figures, b.figures) <= MAX_FIGURES
 }
