@@ -260,7 +260,9 @@ fn pages_of_any_size_are_cut_from_one_order() {
 fn constructed_reprints_collapse_with_a_count() {
     let env = TestEnv::new();
     let story = "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好。\
-                 其中第三产业增加值增长较快，消费对经济增长的贡献率继续提高，高技术制造业投资保持两位数增长。";
+                 其中第三产业增加值增长较快，消费对经济增长的贡献率继续提高，高技术制造业投资保持两位数增长。\
+                 就业形势总体稳定，城镇调查失业率逐月下降，居民收入增长与经济增长基本同步，\
+                 国际收支基本平衡，外汇储备保持充裕。";
     env.write(
         "posts/a.md",
         format!("---\ntitle: 前三季度经济数据发布\ndate: 2024-10-18\n---\n{story}\n"),
@@ -289,9 +291,9 @@ fn constructed_reprints_collapse_with_a_count() {
     assert!(text.contains("+2 reprints of this story"), "{text}");
 }
 
-/// Reports written from one template (the same text, other dates and numbers) are different
-/// stories, though their Han text, and so its SimHash, is the same; a reprint of one of them,
-/// with a source line that adds a figure, is still folded into it.
+/// Reports written from one template (the same sentences with other dates and numbers, a few
+/// days apart) are different stories, though their Han text is the same; a reprint of one of
+/// them, with a source line, is still folded into it.
 #[test]
 fn reports_from_one_template_are_not_reprints() {
     let env = TestEnv::new();
@@ -354,13 +356,66 @@ fn reports_from_one_template_are_not_reprints() {
     assert_eq!(folded("b.md"), Some(0));
 }
 
+/// A reprint under a title that lacks the query ranks below every post whose title holds it,
+/// far outside the candidates a page ranks; it still counts among its story's reprints, and
+/// no page shows it on its own.
+#[test]
+fn a_reprint_ranked_far_below_its_story_is_counted_with_it() {
+    let env = TestEnv::new();
+    let story = "全国碳排放权交易市场今天迎来新一批控排企业，钢铁、水泥和电解铝行业首次纳入，\
+                 覆盖的年排放量增加约三十亿吨。生态环境部表示，将完善配额分配方法，\
+                 加强数据质量监管，推动市场平稳有序运行。业内人士认为，扩围后市场的活跃度和价格发现功能\
+                 将进一步增强，企业减排的内在动力也会随之提高。下一步还将研究引入更多交易主体和交易产品，\
+                 逐步建立与国际接轨的碳市场规则体系，为实现碳达峰碳中和目标提供有力支撑。";
+    env.write(
+        "posts/story.md",
+        format!("---\ntitle: 碳排放权交易市场扩围\ndate: 2024-10-18\n---\n{story}\n"),
+    );
+    env.write(
+        "posts/reprint.md",
+        format!(
+            "---\ntitle: 三个行业纳入全国市场\ndate: 2024-10-19\n---\n{story}（来源：某晚报）\n"
+        ),
+    );
+    let topics = [
+        "企业", "配额", "价格", "成交", "履约", "核查", "数据", "金融", "试点", "地方", "航空",
+        "化工", "造纸", "建材", "电力", "融资", "监管", "国际", "技术", "人才",
+    ];
+    for (i, topic) in topics.iter().enumerate() {
+        env.write(
+            &format!("posts/other{i:02}.md"),
+            format!(
+                "---\ntitle: 地方{topic}部门谈碳排放权交易的第{i}篇观察报道\ndate: 2024-09-{:02}\n---\n关于{topic}的第{i}篇报道谈到碳排放权交易。\n",
+                i + 1
+            ),
+        );
+    }
+    env.run_ok(&["index", "posts"], 0);
+    for limit in ["5", "30"] {
+        let results = env.query(&["碳排放权交易", "--limit", limit]);
+        assert_eq!(results.total, 22);
+        let story = results
+            .hits
+            .iter()
+            .find(|h| h.path.ends_with("story.md"))
+            .unwrap_or_else(|| panic!("limit {limit}: {:?}", results.hits));
+        assert_eq!(story.reprints.len(), 1, "limit {limit}");
+        assert!(story.reprints[0].ends_with("reprint.md"));
+        assert!(!results.hits.iter().any(|h| h.path.ends_with("reprint.md")));
+    }
+    let all = env.query(&["碳排放权交易", "--limit", "30", "--all"]);
+    assert_eq!(all.hits.len(), 22);
+}
+
 /// More reprints than the candidates first fetched for a page: the search fetches more until
 /// the page is full of distinct stories.
 #[test]
 fn a_page_is_filled_even_when_reprints_crowd_the_first_candidates() {
     let env = TestEnv::new();
     let story = "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好。\
-                 其中第三产业增加值增长较快，消费对经济增长的贡献率继续提高，高技术制造业投资保持两位数增长。";
+                 其中第三产业增加值增长较快，消费对经济增长的贡献率继续提高，高技术制造业投资保持两位数增长。\
+                 就业形势总体稳定，城镇调查失业率逐月下降，居民收入增长与经济增长基本同步，\
+                 国际收支基本平衡，外汇储备保持充裕。";
     for i in 0..14 {
         env.write(
             &format!("posts/copy{i:02}.md"),

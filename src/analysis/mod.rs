@@ -8,17 +8,17 @@
 //! - [`WordTokenizer`] (jieba, search mode) scores titles by words. Bodies' jieba words are not
 //!   indexed; they are counted into the [`Vocabulary`] that queries are cut with.
 
+mod fingerprint;
 mod normalize;
 mod segmenter;
-mod simhash;
 mod stream;
 mod tokenizers;
 mod units;
 mod vocabulary;
 
+pub use fingerprint::{distance, fingerprint, fingerprint_normalized};
 pub use normalize::{Normalized, keeps_han_and_spaces, normalize};
 pub use segmenter::{DictError, Segmenter};
-pub use simhash::{distance, figures_normalized, simhash, simhash_normalized};
 pub use stream::{Prepared, Stream};
 pub use tokenizers::{
     Analyzed, BigramTokenizer, END, Run, UnigramTokenizer, WordTokenizer, analyze, bigram_tokens,

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, Tokenizer};
 
+use super::fingerprint::fingerprint_normalized;
 use super::normalize::Normalized;
 use super::segmenter::Segmenter;
-use super::simhash::simhash_normalized;
 use super::stream::Stream;
 use super::units::{Unit, UnitKind, bigram, units};
 use super::vocabulary::WordCounts;
@@ -187,8 +187,8 @@ pub struct Analyzed {
     pub bigrams: Vec<Token>,
     /// Word tokens ([`word_tokens`]).
     pub words: Vec<Token>,
-    /// SimHash of the normalised text.
-    pub simhash: u64,
+    /// Fingerprint of the normalised text (see [`fingerprint`](super::fingerprint())).
+    pub fingerprint: u64,
 }
 
 /// Analyses `text` for all three fields with a single normalisation.
@@ -199,7 +199,7 @@ pub fn analyze(text: &str, segmenter: &Segmenter) -> Analyzed {
         unigrams: unigram_tokens(&normalized, &units),
         bigrams: bigram_tokens(&normalized, &units),
         words: word_tokens(&normalized, &units, segmenter),
-        simhash: simhash_normalized(normalized.as_str()),
+        fingerprint: fingerprint_normalized(normalized.as_str()),
     }
 }
 

@@ -5,10 +5,7 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::Fields;
-use crate::analysis::{
-    Segmenter, figures_normalized, headline_words, keeps_han_and_spaces, normalize,
-    simhash_normalized,
-};
+use crate::analysis::{Segmenter, fingerprint, headline_words, keeps_han_and_spaces};
 use crate::post::{Post, headline};
 
 /// Where a post came from.
@@ -51,9 +48,7 @@ pub fn build(
     for field in [fields.body_uni, fields.body_bi] {
         doc.add_text(field, &post.body);
     }
-    let body = normalize(&post.body);
-    doc.add_u64(fields.simhash, simhash_normalized(&body));
-    doc.add_u64(fields.figures, figures_normalized(&body));
+    doc.add_u64(fields.fingerprint, fingerprint(&post.body));
     if let Some(date) = post.date {
         doc.add_date(fields.date, DateTime::from_timestamp_secs(date.timestamp()));
         doc.add_text(fields.date_text, date.to_rfc3339());

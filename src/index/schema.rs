@@ -57,10 +57,8 @@ pub struct Fields {
     pub mtime: Field,
     /// File size when indexed.
     pub size: Field,
-    /// SimHash of the normalised body, for collapsing reprints.
-    pub simhash: Field,
-    /// The set of the body's figures, for telling reports from one template apart.
-    pub figures: Field,
+    /// Fingerprint of the normalised body, for collapsing reprints.
+    pub fingerprint: Field,
 }
 
 fn text(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -101,8 +99,7 @@ pub fn build() -> (Schema, Fields) {
         source: b.add_text_field("source", STORED),
         mtime: b.add_i64_field("mtime", FAST),
         size: b.add_u64_field("size", FAST),
-        simhash: b.add_u64_field("simhash", FAST),
-        figures: b.add_u64_field("figures", FAST),
+        fingerprint: b.add_u64_field("fingerprint", FAST),
     };
     (b.build(), fields)
 }

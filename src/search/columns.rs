@@ -1,7 +1,7 @@
 //! The fast-field columns a query reads, opened once per searcher generation.
 //!
 //! Opening a column looks its name up in the segment's column directory and parses the column's
-//! header: cheap once, but a query opened the SimHash column once per ranked candidate, and the
+//! header: cheap once, but a query opened the fingerprint column once per ranked candidate, and the
 //! date, month and facet columns once per segment, a fifth of the time of a query with few
 //! matches. The columns of the current generation are kept and shared by every query until the
 //! index is reloaded, and so are the segments' positions files, which phrases read (opening one
@@ -21,10 +21,8 @@ use super::phrase::positions_files;
 /// The columns of one segment (`None` for a segment without the field's values).
 pub struct SegmentColumns {
     id: SegmentId,
-    /// SimHash of the body.
-    pub simhash: Column<u64>,
-    /// The set of the body's figures.
-    pub figures: Column<u64>,
+    /// Fingerprint of the body.
+    pub fingerprint: Column<u64>,
     /// Publication date.
     pub date: Column<DateTime>,
     /// `yyyymm` of the publication date.
@@ -46,8 +44,7 @@ impl SegmentColumns {
         let fast = segment.fast_fields();
         Ok(SegmentColumns {
             id: segment.segment_id(),
-            simhash: fast.u64("simhash")?,
-            figures: fast.u64("figures")?,
+            fingerprint: fast.u64("fingerprint")?,
             date: fast.date("date")?,
             month: fast.u64("month")?,
             path: fast.str("path")?,

@@ -142,8 +142,18 @@ impl NewsIndex {
                     warm,
                 },
             };
-            let (mut ranked, (total, (categories, tags), months)) =
-                self.ranked(&searcher, &columns, &plan, request, candidates, facets)?;
+            let prints = reprints::MatchPrints {
+                columns: columns.clone(),
+                enabled: !request.show_reprints,
+            };
+            let (mut ranked, ((total, (categories, tags), months), matches)) = self.ranked(
+                &searcher,
+                &columns,
+                &plan,
+                request,
+                candidates,
+                (facets, prints),
+            )?;
             if focused {
                 let freshness = Freshness::new(&columns, request.half_life_days);
                 focus.rerank(
@@ -167,13 +177,17 @@ impl NewsIndex {
                     },
                 )?;
             }
-            let groups = if request.show_reprints {
+            let mut groups = if request.show_reprints {
                 ranked.iter().map(|(s, d)| (*s, *d, Vec::new())).collect()
             } else {
                 reprints::collapse(&columns, &ranked)
             };
             let exhausted = ranked.len() < candidates;
             if groups.len() >= wanted || exhausted {
+                if !request.show_reprints {
+                    let page = groups.len().min(wanted);
+                    reprints::gather(&columns, &mut groups[..page], &ranked, &matches);
+                }
                 let (year, month) = facets::histograms(&months);
                 let needles = plan.needles();
                 let hits = groups
