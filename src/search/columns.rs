@@ -199,6 +199,8 @@ pub struct Columns {
     segments: Vec<SegmentColumns>,
     newest: i64,
     queries: AtomicU64,
+    /// Which posts of each segment have a reprint in the index, found when first asked for.
+    twins: OnceLock<Vec<Arc<[u64]>>>,
 }
 
 impl Columns {
@@ -227,6 +229,13 @@ impl Columns {
     /// The date of the newest post, in seconds (0 for an index without dates).
     pub fn newest_post(&self) -> i64 {
         self.newest
+    }
+
+    /// For each segment, a bit for each post that is a reprint of another post of the index or
+    /// has one (see [`reprints::twins`](super::reprints::twins)), found the first time it is
+    /// asked for in this generation.
+    pub fn twins(&self) -> &[Arc<[u64]>] {
+        self.twins.get_or_init(|| super::reprints::twins(self))
     }
 }
 
@@ -260,6 +269,7 @@ impl ColumnCache {
             segments,
             newest,
             queries: AtomicU64::new(0),
+            twins: OnceLock::new(),
         });
         if cached.is_none_or(|c| c.generation < generation)
             && let Ok(mut current) = self.current.lock()

@@ -145,6 +145,7 @@ impl NewsIndex {
             let prints = reprints::MatchPrints {
                 columns: columns.clone(),
                 enabled: !request.show_reprints,
+                twins: warm,
             };
             let (mut ranked, ((total, (categories, tags), months), matches)) = self.ranked(
                 &searcher,

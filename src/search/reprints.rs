@@ -107,53 +107,145 @@ pub fn gather(
 ) {
     let mut candidates: Vec<DocAddress> = ranked.iter().map(|r| r.1).collect();
     candidates.sort_unstable();
-    let mut others: Vec<(DocAddress, u64)> = matches
+    let mut members: Vec<Vec<Print>> = groups
         .iter()
-        .filter(|(address, _)| candidates.binary_search(address).is_err())
-        .copied()
+        .map(|(_, first, copies)| {
+            std::iter::once(*first)
+                .chain(copies.iter().copied())
+                .map(|address| Print::of(columns, address))
+                .collect()
+        })
         .collect();
-    for (_, first, copies) in groups {
-        let mut members: Vec<Print> = std::iter::once(*first)
-            .chain(copies.iter().copied())
-            .map(|address| Print::of(columns, address))
-            .collect();
-        let mut grew = true;
-        while grew {
-            grew = false;
-            let mut i = 0;
-            while i < others.len() {
-                let (address, text) = others[i];
-                // The fingerprint, at hand, first; the date is read for the near ones only.
-                let other = members
-                    .iter()
-                    .any(|m| same_text(m.text, text))
-                    .then(|| Print::with_text(columns, address, text))
-                    .filter(|&other| members.iter().any(|m| m.same_story(other)));
-                if let Some(other) = other {
-                    members.push(other);
-                    copies.push(address);
-                    others.swap_remove(i);
-                    grew = true;
-                } else {
-                    i += 1;
-                }
+    let mut near = Chunks::new();
+    for print in members.iter().flatten() {
+        near.insert(print.text);
+    }
+    let mut joined = vec![false; matches.len()];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (i, &(address, text)) in matches.iter().enumerate() {
+            if joined[i] || !near.may_hold(text) || candidates.binary_search(&address).is_ok() {
+                continue;
+            }
+            let print = Print::with_text(columns, address, text);
+            let group = members
+                .iter()
+                .position(|group| group.iter().any(|m| m.same_story(print)));
+            if let Some(group) = group {
+                members[group].push(print);
+                groups[group].2.push(address);
+                near.insert(text);
+                joined[i] = true;
+                grew = true;
             }
         }
     }
 }
 
-/// Collects the fingerprint of every match (when `enabled`), for [`gather`].
+/// Chunks of a fingerprint: two fingerprints at most [`MAX_DISTANCE`] bits apart agree in at
+/// least one of `MAX_DISTANCE + 1` chunks.
+const CHUNKS: u32 = MAX_DISTANCE + 1;
+/// Bits per chunk.
+const CHUNK_BITS: u32 = u64::BITS.div_ceil(CHUNKS);
+
+/// The chunks of the fingerprints looked for, one bit per value of each chunk: a fingerprint
+/// that agrees with none of them in any chunk is not near any of them, which [`CHUNKS`] bit
+/// lookups tell (comparing it with every page post's fingerprint took a sixth of a query).
+struct Chunks(Vec<u64>);
+
+impl Chunks {
+    fn new() -> Chunks {
+        Chunks(vec![0; (CHUNKS as usize) << CHUNK_BITS >> 6])
+    }
+
+    /// The bit of `print`'s chunk `k`.
+    fn bit(print: u64, k: u32) -> usize {
+        let value = (print >> (k * CHUNK_BITS)) & ((1 << CHUNK_BITS) - 1);
+        ((k as usize) << CHUNK_BITS) + value as usize
+    }
+
+    fn insert(&mut self, print: u64) {
+        if print != 0 {
+            for k in 0..CHUNKS {
+                let bit = Chunks::bit(print, k);
+                self.0[bit >> 6] |= 1 << (bit & 63);
+            }
+        }
+    }
+
+    /// Whether `print` agrees with a fingerprint inserted in some chunk.
+    fn may_hold(&self, print: u64) -> bool {
+        (0..CHUNKS).any(|k| {
+            let bit = Chunks::bit(print, k);
+            self.0[bit >> 6] & (1 << (bit & 63)) != 0
+        })
+    }
+}
+
+/// For each segment of `columns`, a bit for each post that has a reprint, or is one, anywhere
+/// in the index (deleted posts included). A generation that answers many queries finds them
+/// once: its searches then collect only these matches for [`gather`], not every match.
+///
+/// Two posts near enough agree in one of their [`CHUNKS`] chunks, so only posts that agree in
+/// a chunk are compared: sorted by each chunk in turn, a post is compared with the runs of
+/// posts that share that chunk's value.
+pub fn twins(columns: &Columns) -> Vec<Arc<[u64]>> {
+    let mut posts: Vec<(u64, DocAddress)> = Vec::new();
+    for (ordinal, segment) in columns.segments().iter().enumerate() {
+        let prints = &segment.fingerprint;
+        for doc in 0..prints.num_docs() {
+            if let Some(text) = prints.first(doc).filter(|&t| t != 0) {
+                posts.push((text, DocAddress::new(ordinal as u32, doc)));
+            }
+        }
+    }
+    let mut bits: Vec<Vec<u64>> = columns
+        .segments()
+        .iter()
+        .map(|s| vec![0; (s.fingerprint.num_docs() as usize).div_ceil(64)])
+        .collect();
+    let mut mark = |address: DocAddress| {
+        let doc = address.doc_id as usize;
+        bits[address.segment_ord as usize][doc >> 6] |= 1 << (doc & 63);
+    };
+    for k in 0..CHUNKS {
+        let chunk = |text: u64| Chunks::bit(text, k);
+        posts.sort_unstable_by_key(|&(text, _)| chunk(text));
+        for run in posts.chunk_by(|a, b| chunk(a.0) == chunk(b.0)) {
+            for (i, &(a, at)) in run.iter().enumerate() {
+                for &(b, bt) in &run[i + 1..] {
+                    if same_text(a, b)
+                        && Print::with_text(columns, at, a)
+                            .same_story(Print::with_text(columns, bt, b))
+                    {
+                        mark(at);
+                        mark(bt);
+                    }
+                }
+            }
+        }
+    }
+    bits.into_iter().map(Arc::from).collect()
+}
+
+/// Collects the fingerprint of matches (when `enabled`), for [`gather`]: of every match, or,
+/// when `twins` (the searcher's generation has answered a query before), of the matches that
+/// have a reprint somewhere.
 pub struct MatchPrints {
     /// The searcher's columns.
     pub columns: Arc<Columns>,
     /// Whether to collect anything (not when reprints are shown rather than collapsed).
     pub enabled: bool,
+    /// Whether to collect only the posts [`Columns::twins`] names.
+    pub twins: bool,
 }
 
 /// [`MatchPrints`] for one segment.
 pub struct SegmentPrints {
     segment: SegmentOrdinal,
     column: Option<Column<u64>>,
+    twins: Option<Arc<[u64]>>,
     prints: Vec<(DocAddress, u64)>,
 }
 
@@ -166,11 +258,14 @@ impl Collector for MatchPrints {
         segment: SegmentOrdinal,
         _: &SegmentReader,
     ) -> tantivy::Result<SegmentPrints> {
+        let twins =
+            (self.enabled && self.twins).then(|| self.columns.twins()[segment as usize].clone());
         Ok(SegmentPrints {
             segment,
             column: self
                 .enabled
                 .then(|| self.columns.segment(segment).fingerprint.clone()),
+            twins,
             prints: Vec::new(),
         })
     }
@@ -188,6 +283,12 @@ impl SegmentCollector for SegmentPrints {
     type Fruit = Vec<(DocAddress, u64)>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(twins) = &self.twins {
+            let i = doc as usize;
+            if twins.get(i >> 6).is_none_or(|w| w & (1 << (i & 63)) == 0) {
+                return;
+            }
+        }
         if let Some(print) = self.column.as_ref().and_then(|c| c.first(doc))
             && print != 0
         {
@@ -223,5 +324,86 @@ mod tests {
         // Too far apart in text, or without a fingerprint.
         assert!(!story.same_story(print(0b0100_1001, Some(19_000))));
         assert!(!print(0, Some(1)).same_story(print(0, Some(1))));
+    }
+
+    /// A long-running process finds a far-below reprint from its second query on through the
+    /// generation's twins, as the first query does by comparing every match.
+    #[test]
+    fn later_queries_find_far_reprints_through_the_twins() -> crate::Result<()> {
+        use crate::{NewsIndex, Post, SearchRequest};
+        let story = "全国碳排放权交易市场今天迎来新一批控排企业，钢铁、水泥和电解铝行业首次纳入，\
+            覆盖的年排放量增加约三十亿吨。生态环境部表示，将完善配额分配方法，加强数据质量监管，\
+            推动市场平稳有序运行。业内人士认为，扩围后市场的活跃度和价格发现功能将进一步增强，\
+            企业减排的内在动力也会随之提高。";
+        let post = |title: String, body: String| Post {
+            title,
+            body,
+            ..Default::default()
+        };
+        let mut posts = vec![
+            (
+                "story.md".to_owned(),
+                post("碳排放权交易".into(), story.into()),
+            ),
+            (
+                "reprint.md".to_owned(),
+                post(
+                    "三个行业纳入全国市场".into(),
+                    format!("{story}（来源：某晚报）"),
+                ),
+            ),
+        ];
+        for i in 0..20 {
+            posts.push((
+                format!("other{i}.md"),
+                post(
+                    format!("第{i}篇谈碳排放权交易的观察报道"),
+                    format!("第{i}篇报道谈到碳排放权交易。"),
+                ),
+            ));
+        }
+        let index = NewsIndex::create_in_ram()?;
+        index.add_posts(posts)?;
+        let request = SearchRequest {
+            limit: 3,
+            ..SearchRequest::new("碳排放权交易")
+        };
+        for round in 0..3 {
+            let results = index.search(&request)?;
+            assert_eq!(results.hits[0].path, "story.md", "round {round}");
+            assert_eq!(results.hits[0].reprints, ["reprint.md"], "round {round}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn every_fingerprint_near_an_inserted_one_passes_the_chunks() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut near = Chunks::new();
+        let inserted: Vec<u64> = (0..20).map(|_| next()).collect();
+        for &print in &inserted {
+            near.insert(print);
+        }
+        let (mut far, mut passed) = (0, 0);
+        for _ in 0..20_000 {
+            let base = inserted[(next() % 20) as usize];
+            // Up to MAX_DISTANCE bits flipped anywhere, the worst case one per chunk.
+            let flips =
+                (0..next() % u64::from(MAX_DISTANCE + 1)).fold(0, |m, _| m | 1 << (next() % 64));
+            assert!(near.may_hold(base ^ flips), "{base:x} ^ {flips:x}");
+            let spread =
+                (0..MAX_DISTANCE).fold(0, |m, k| m | 1 << (k * CHUNK_BITS + (next() % 12) as u32));
+            assert!(near.may_hold(base ^ spread));
+            // A random fingerprint is almost never let through.
+            far += 1;
+            passed += usize::from(near.may_hold(next()));
+        }
+        assert!(passed * 50 < far, "{passed} of {far}");
     }
 }
