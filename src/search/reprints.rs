@@ -260,12 +260,12 @@ impl Collector for MatchPrints {
     ) -> tantivy::Result<SegmentPrints> {
         let twins =
             (self.enabled && self.twins).then(|| self.columns.twins()[segment as usize].clone());
+        // A segment without a post that has a reprint gives nothing to collect.
+        let wanted = self.enabled && twins.as_ref().is_none_or(|t| t.iter().any(|&w| w != 0));
         Ok(SegmentPrints {
             segment,
-            column: self
-                .enabled
-                .then(|| self.columns.segment(segment).fingerprint.clone()),
-            twins,
+            column: wanted.then(|| self.columns.segment(segment).fingerprint.clone()),
+            twins: twins.filter(|_| wanted),
             prints: Vec::new(),
         })
     }
@@ -283,13 +283,16 @@ impl SegmentCollector for SegmentPrints {
     type Fruit = Vec<(DocAddress, u64)>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        let Some(column) = &self.column else {
+            return;
+        };
         if let Some(twins) = &self.twins {
             let i = doc as usize;
             if twins.get(i >> 6).is_none_or(|w| w & (1 << (i & 63)) == 0) {
                 return;
             }
         }
-        if let Some(print) = self.column.as_ref().and_then(|c| c.first(doc))
+        if let Some(print) = column.first(doc)
             && print != 0
         {
             self.prints
