@@ -16,7 +16,7 @@ mod tokenizers;
 mod units;
 mod vocabulary;
 
-pub use fingerprint::{distance, fingerprint, fingerprint_normalized};
+pub use fingerprint::{MIN_SHINGLES, distance, fingerprint, fingerprint_normalized};
 pub use normalize::{Normalized, keeps_han_and_spaces, normalize};
 pub use segmenter::{DictError, Segmenter};
 pub use stream::{Prepared, Stream};
