@@ -200,7 +200,7 @@ pub struct Columns {
     newest: i64,
     queries: AtomicU64,
     /// Which posts of each segment have a reprint in the index, found when first asked for.
-    twins: OnceLock<Vec<Arc<[u64]>>>,
+    twins: OnceLock<Vec<Option<Arc<[u64]>>>>,
 }
 
 impl Columns {
@@ -232,9 +232,10 @@ impl Columns {
     }
 
     /// For each segment, a bit for each post that is a reprint of another post of the index or
-    /// has one (see [`reprints::twins`](super::reprints::twins)), found the first time it is
-    /// asked for in this generation.
-    pub fn twins(&self) -> &[Arc<[u64]>] {
+    /// has one (`None` for a segment without such posts; see
+    /// [`reprints::twins`](super::reprints::twins)), found the first time it is asked for in
+    /// this generation.
+    pub fn twins(&self) -> &[Option<Arc<[u64]>>] {
         self.twins.get_or_init(|| super::reprints::twins(self))
     }
 }
