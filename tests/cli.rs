@@ -298,7 +298,7 @@ fn exit_codes_and_one_line_errors() {
         ),
         (
             &["query", "数字化", "--from", "2024-05", "--to", "2024-03"][..],
-            "is not before --to",
+            "is after --to (the last day it includes is 2024-03-31)",
         ),
         (
             &["query", "数字化", "--index", "nowhere"][..],

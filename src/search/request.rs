@@ -79,7 +79,11 @@ impl SearchRequest {
             return Err(Error::Option {
                 option: "--from".into(),
                 value: from.date_naive().to_string(),
-                reason: format!("is not before --to ({})", to.date_naive()),
+                // `to` is the first instant after the period: name the period's last day.
+                reason: format!(
+                    "is after --to (the last day it includes is {})",
+                    (to - chrono::Duration::seconds(1)).date_naive()
+                ),
             });
         }
         if let Some(days) = self.half_life_days

@@ -1,6 +1,8 @@
 //! The query language: words, `"exact phrases"`, `OR`, `-exclusions`, `title:`/`body:` scopes.
 //!
-//! Space means AND and binds loosest: `a b OR c d` is `a AND (b OR c) AND d`.
+//! Space means AND and binds loosest: `a b OR c d` is `a AND (b OR c) AND d`. An `AND` written
+//! out between two clauses means the same as the space, and `NOT x` the same as `-x`, for people
+//! used to those words in other search boxes.
 
 /// Queries longer than this (in characters) are refused rather than turned into huge phrases.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -47,7 +49,11 @@ pub struct SyntaxError(pub String);
 enum Token {
     Clause { clause: Clause, negated: bool },
     Or,
+    And,
 }
+
+const OR_NEEDS_TWO_SIDES: &str = "OR needs a clause on each side, e.g. 光伏 OR 风电";
+const AND_NEEDS_TWO_SIDES: &str = "AND needs a clause on each side, e.g. 光伏 AND 风电";
 
 /// Parses a query string.
 pub fn parse(query: &str) -> Result<ParsedQuery, SyntaxError> {
@@ -59,15 +65,19 @@ pub fn parse(query: &str) -> Result<ParsedQuery, SyntaxError> {
     }
     let tokens = tokenize(query)?;
     let mut parsed = ParsedQuery::default();
-    let mut joining = false; // the previous token was OR
+    // The previous token was OR, or AND: the next must be a clause.
+    let mut joining = false;
+    let mut anding = false;
     for (i, token) in tokens.into_iter().enumerate() {
         match token {
-            Token::Or if i == 0 || joining => {
-                return Err(SyntaxError(
-                    "OR needs a clause on each side, e.g. 光伏 OR 风电".into(),
-                ));
+            Token::Or if i == 0 || joining || anding => {
+                return Err(SyntaxError(OR_NEEDS_TWO_SIDES.into()));
             }
             Token::Or => joining = true,
+            Token::And if i == 0 || joining || anding => {
+                return Err(SyntaxError(AND_NEEDS_TWO_SIDES.into()));
+            }
+            Token::And => anding = true,
             Token::Clause {
                 clause,
                 negated: true,
@@ -79,6 +89,7 @@ pub fn parse(query: &str) -> Result<ParsedQuery, SyntaxError> {
                     )));
                 }
                 parsed.excluded.push(clause);
+                anding = false;
             }
             Token::Clause {
                 clause,
@@ -89,13 +100,15 @@ pub fn parse(query: &str) -> Result<ParsedQuery, SyntaxError> {
                     _ => parsed.groups.push(vec![clause]),
                 }
                 joining = false;
+                anding = false;
             }
         }
     }
     if joining {
-        return Err(SyntaxError(
-            "OR needs a clause on each side, e.g. 光伏 OR 风电".into(),
-        ));
+        return Err(SyntaxError(OR_NEEDS_TWO_SIDES.into()));
+    }
+    if anding {
+        return Err(SyntaxError(AND_NEEDS_TWO_SIDES.into()));
     }
     Ok(parsed)
 }
@@ -116,6 +129,7 @@ fn closing_quote(c: char) -> Option<char> {
 fn tokenize(query: &str) -> Result<Vec<Token>, SyntaxError> {
     let chars: Vec<char> = query.chars().collect();
     let mut tokens = Vec::new();
+    let mut negate_next = false; // the previous word was NOT
     let mut i = 0;
     while i < chars.len() {
         if is_space(chars[i]) {
@@ -136,7 +150,14 @@ fn tokenize(query: &str) -> Result<Vec<Token>, SyntaxError> {
             .iter()
             .take_while(|c| c.is_ascii_alphabetic())
             .count();
-        if name_len > 0 && chars.get(i + name_len) == Some(&':') {
+        // `name:` scopes what follows, unless it begins a web address (`https://…`).
+        let is_field = name_len > 0
+            && chars.get(i + name_len) == Some(&':')
+            && chars[i + name_len + 1..]
+                .iter()
+                .take(2)
+                .ne(['/', '/'].iter());
+        if is_field {
             let name: String = chars[i..i + name_len].iter().collect();
             scope = match name.to_ascii_lowercase().as_str() {
                 "title" => Scope::Title,
@@ -172,18 +193,36 @@ fn tokenize(query: &str) -> Result<Vec<Token>, SyntaxError> {
             i = end;
             (text, false)
         };
-        if text == "OR" && !exact && !negated && scope == Scope::All {
+        let bare = !exact && !negated && scope == Scope::All;
+        if bare && text == "OR" {
             tokens.push(Token::Or);
+        } else if bare && text == "AND" {
+            tokens.push(Token::And);
+        } else if bare && text == "NOT" {
+            if negate_next {
+                return Err(SyntaxError("NOT NOT: write NOT once".into()));
+            }
+            negate_next = true;
         } else if text.trim().is_empty() {
             return Err(SyntaxError(
                 "empty quotes: put the phrase between them".into(),
             ));
         } else {
+            if negated && negate_next {
+                return Err(SyntaxError(format!(
+                    "NOT -{text}: write NOT {text} or -{text}"
+                )));
+            }
             tokens.push(Token::Clause {
                 clause: Clause { text, exact, scope },
-                negated,
+                negated: negated || std::mem::take(&mut negate_next),
             });
         }
+    }
+    if negate_next {
+        return Err(SyntaxError(
+            "NOT needs a clause after it, e.g. NOT 广告".into(),
+        ));
     }
     Ok(tokens)
 }
@@ -227,6 +266,35 @@ mod tests {
     }
 
     #[test]
+    fn and_and_not_spelled_out_are_operators() {
+        assert_eq!(
+            parse("碳中和 AND 绿色").unwrap(),
+            parse("碳中和 绿色").unwrap()
+        );
+        assert_eq!(
+            parse("光伏 NOT 广告 AND a OR b").unwrap(),
+            parse("光伏 -广告 a OR b").unwrap()
+        );
+        // Quoted, scoped or in lower case they are words to search for.
+        let q = parse("\"AND\" title:NOT and").unwrap();
+        let texts: Vec<&str> = q.groups.iter().map(|g| g[0].text.as_str()).collect();
+        assert_eq!(texts, ["AND", "NOT", "and"]);
+    }
+
+    #[test]
+    fn a_web_address_is_text_not_a_field() {
+        let q = parse("https://example.com/a title:经济").unwrap();
+        assert_eq!(
+            q.groups,
+            vec![
+                vec![clause("https://example.com/a", false, Scope::All)],
+                vec![clause("经济", false, Scope::Title)],
+            ]
+        );
+        assert!(parse("http:经济").unwrap_err().0.contains("unknown field"));
+    }
+
+    #[test]
     fn hyphen_inside_a_word_is_text() {
         let q = parse("COVID-19").unwrap();
         assert_eq!(q.groups[0][0].text, "COVID-19");
@@ -243,6 +311,13 @@ mod tests {
             ("经济 OR", "OR needs"),
             ("a OR -b", "cannot be one side"),
             ("\"\"", "empty quotes"),
+            ("AND 经济", "AND needs"),
+            ("经济 AND", "AND needs"),
+            ("a AND OR b", "OR needs"),
+            ("a OR AND b", "AND needs"),
+            ("经济 NOT", "NOT needs"),
+            ("NOT -广告", "NOT -广告"),
+            ("NOT NOT 广告", "NOT NOT"),
         ];
         for (query, expected) in table {
             let err = parse(query).unwrap_err();
