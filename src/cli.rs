@@ -87,10 +87,10 @@ pub struct QueryArgs {
     /// Only posts with this tag (repeat for any of several).
     #[arg(long)]
     pub tag: Vec<String>,
-    /// Only posts from this date on: 2024, 2024-03 or 2024-03-15.
+    /// Only posts from this date on: 2024, 2024-03 or 2024-03-15 (or 2024年3月15日).
     #[arg(long)]
     pub from: Option<String>,
-    /// Only posts up to and including this date: 2024, 2024-03 or 2024-03-15.
+    /// Only posts up to and including this date: 2024, 2024-03 or 2024-03-15 (or 2024年3月15日).
     #[arg(long)]
     pub to: Option<String>,
     /// Result order.

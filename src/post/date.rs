@@ -24,6 +24,13 @@ const NAIVE_FORMATS: &[&str] = &[
     "%Y-%m-%dT%H:%M",
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日 %H时%M分",
+    "%Y年%m月%d日%H时%M分",
 ];
 
 const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"];
@@ -33,10 +40,12 @@ const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%
 const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
 
 /// Parses a front-matter date: `2022-03-23 16:09:12 +0800`, RFC 3339, `2024-03-15 10:00`,
-/// `2024-03-15`, … Dates without a zone are China Standard Time.
+/// `2024-03-15`, `2024年3月15日 10:30`, RFC 2822 as feeds write it (`Fri, 15 Mar 2024 10:00:00
+/// +0800`), … Dates without a zone are China Standard Time.
 pub fn parse_post_date(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     let parsed = DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_rfc2822(text))
         .ok()
         .or_else(|| {
             ZONED_FORMATS
@@ -75,6 +84,14 @@ mod tests {
             ("2024-03-15", "2024-03-15T00:00:00+08:00"),
             (" 2024/3/5 ", "2024-03-05T00:00:00+08:00"),
             ("2024年3月15日", "2024-03-15T00:00:00+08:00"),
+            ("2024年03月15日 10:30", "2024-03-15T10:30:00+08:00"),
+            ("2024年3月5日 9时05分", "2024-03-05T09:05:00+08:00"),
+            ("2024.03.15 10:30", "2024-03-15T10:30:00+08:00"),
+            (
+                "Fri, 15 Mar 2024 10:00:00 +0800",
+                "2024-03-15T10:00:00+08:00",
+            ),
+            ("Fri, 15 Mar 2024 02:00:00 GMT", "2024-03-15T02:00:00+00:00"),
         ];
         for (input, expected) in table {
             let parsed = parse_post_date(input).unwrap_or_else(|| panic!("{input}"));

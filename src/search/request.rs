@@ -108,10 +108,12 @@ pub enum PeriodEnd {
     End,
 }
 
-/// Parses `2024`, `2024-03` or `2024-03-15` (China Standard Time) as the start of that period,
-/// or as the instant just after it.
+/// Parses `2024`, `2024-03` or `2024-03-15` (China Standard Time; also with `/` or `.`, or
+/// written `2024年3月15日`) as the start of that period, or as the instant just after it.
 pub fn parse_period(text: &str, end: PeriodEnd) -> Option<DateTime<FixedOffset>> {
-    let parts: Vec<&str> = text.trim().split(['-', '/']).collect();
+    let text = text.trim();
+    let text = text.strip_suffix(['年', '月', '日']).unwrap_or(text);
+    let parts: Vec<&str> = text.split(['-', '/', '.', '年', '月']).collect();
     let number = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
     let year = parts
         .first()?
@@ -151,6 +153,14 @@ mod tests {
             ("2024-03", PeriodEnd::Start, "2024-03-01T00:00:00+08:00"),
             ("2024-12", PeriodEnd::End, "2025-01-01T00:00:00+08:00"),
             ("2024-03-15", PeriodEnd::End, "2024-03-16T00:00:00+08:00"),
+            ("2024年", PeriodEnd::Start, "2024-01-01T00:00:00+08:00"),
+            ("2024年3月", PeriodEnd::End, "2024-04-01T00:00:00+08:00"),
+            (
+                "2024年3月15日",
+                PeriodEnd::Start,
+                "2024-03-15T00:00:00+08:00",
+            ),
+            ("2024.3.15", PeriodEnd::End, "2024-03-16T00:00:00+08:00"),
         ];
         for (text, end, expected) in table {
             assert_eq!(
@@ -159,7 +169,17 @@ mod tests {
                 "{text}"
             );
         }
-        for bad in ["", "24", "2024-13", "2024-02-30", "march", "2024-01-01-01"] {
+        for bad in [
+            "",
+            "24",
+            "2024-13",
+            "2024-02-30",
+            "march",
+            "2024-01-01-01",
+            "年",
+            "2024年13月",
+            "2024年3月15日日",
+        ] {
             assert_eq!(parse_period(bad, PeriodEnd::Start), None, "{bad}");
         }
     }
