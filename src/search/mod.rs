@@ -33,7 +33,8 @@ pub use focus::{FOCUS_BONUS, FOCUS_WINDOW, FocusWord, TitleFocus};
 pub use plan::{ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST};
 pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
 pub use snippet::{
-    Snippet, SnippetOptions, find_matches, find_matches_plain, highlight_html, snippets,
+    Match, Snippet, SnippetOptions, find_matches, find_needles, find_needles_plain, highlight_html,
+    snippets,
 };
 pub use syntax::{Clause, MAX_QUERY_CHARS, ParsedQuery, Scope, SyntaxError, parse};
 
@@ -329,7 +330,7 @@ impl NewsIndex {
                 let plain = doc.flag(f.body_plain);
                 snippets(
                     &body,
-                    &find_matches_plain(&body, needles, plain),
+                    &find_needles_plain(&body, needles, plain),
                     request.snippets,
                 )
             },

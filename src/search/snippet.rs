@@ -60,6 +60,21 @@ fn ends_sentence(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n')
 }
 
+/// Where needles occur in a text: a byte range (overlapping and touching occurrences merged)
+/// and which needles occur in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Byte range of the text.
+    pub range: Range<usize>,
+    /// Bit `i` is set when needle `i` occurs in the range (needles from the 64th on share bit
+    /// 63).
+    pub needles: u64,
+}
+
+fn needle_bit(i: usize) -> u64 {
+    1 << i.min(63)
+}
+
 /// Byte ranges of `text` where any of `needles` (normalised strings) occurs, matched on units
 /// exactly as the index matches them; overlapping and touching matches are merged.
 ///
@@ -70,26 +85,28 @@ fn ends_sentence(c: char) -> bool {
 /// news text: only its full-width punctuation and Latin letters change), the original text is
 /// searched as it is, without normalising it.
 pub fn find_matches(text: &str, needles: &[String]) -> Vec<Range<usize>> {
-    find_matches_in(text, needles, || keeps_han_and_spaces(text))
+    find_needles(text, needles)
+        .into_iter()
+        .map(|m| m.range)
+        .collect()
 }
 
-/// [`find_matches`] in a text whose [`keeps_han_and_spaces`] is already known (`plain`), as
+/// [`find_matches`], telling which needles occur in each range: what [`snippets`] chooses its
+/// fragments by.
+pub fn find_needles(text: &str, needles: &[String]) -> Vec<Match> {
+    find_needles_in(text, needles, || keeps_han_and_spaces(text))
+}
+
+/// [`find_needles`] in a text whose [`keeps_han_and_spaces`] is already known (`plain`), as
 /// the index records it for every body.
-pub fn find_matches_plain(text: &str, needles: &[String], plain: bool) -> Vec<Range<usize>> {
-    find_matches_in(text, needles, || plain)
+pub fn find_needles_plain(text: &str, needles: &[String], plain: bool) -> Vec<Match> {
+    find_needles_in(text, needles, || plain)
 }
 
-fn find_matches_in(
-    text: &str,
-    needles: &[String],
-    plain: impl FnOnce() -> bool,
-) -> Vec<Range<usize>> {
-    let needles: Vec<Vec<Unit<'_>>> = needles
-        .iter()
-        .map(|n| units(n))
-        .filter(|u| !u.is_empty())
-        .collect();
-    if needles.is_empty() {
+fn find_needles_in(text: &str, needles: &[String], plain: impl FnOnce() -> bool) -> Vec<Match> {
+    // A needle with no units finds nothing, but keeps its number.
+    let needles: Vec<Vec<Unit<'_>>> = needles.iter().map(|n| units(n)).collect();
+    if needles.iter().all(Vec::is_empty) {
         return Vec::new();
     }
     let han_only = needles
@@ -98,11 +115,11 @@ fn find_matches_in(
     if han_only && plain() {
         return merge(matches_in(text, &needles));
     }
-    find_matches_normalized(text, &needles)
+    find_needles_normalized(text, &needles)
 }
 
-/// [`find_matches`] on the normalised text, mapped back to the original.
-fn find_matches_normalized(text: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Range<usize>> {
+/// [`find_needles`] on the normalised text, mapped back to the original.
+fn find_needles_normalized(text: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Match> {
     let normalized = Normalized::new(text);
     let folded = normalized.as_str();
     let found = matches_in(folded, needles);
@@ -111,33 +128,42 @@ fn find_matches_normalized(text: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Range<u
     let (mut byte, mut char_index) = (0, 0);
     let original = found
         .into_iter()
-        .map(|range| {
+        .map(|Match { range, needles }| {
             char_index += folded[byte..range.start].chars().count();
             byte = range.start;
             let end = char_index + folded[range].chars().count();
-            normalized.original_range(char_index..end)
+            Match {
+                range: normalized.original_range(char_index..end),
+                needles,
+            }
         })
         .collect();
     merge(original)
 }
 
-/// Byte ranges of `folded` where a needle's units occur, sorted.
-fn matches_in(folded: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Range<usize>> {
-    let mut found: Vec<Range<usize>> = Vec::new();
-    for needle in needles {
-        for start in memchr::memmem::find_iter(folded.as_bytes(), needle[0].text.as_bytes()) {
+/// Where in `folded` a needle's units occur, sorted, each with its needle's bit.
+fn matches_in(folded: &str, needles: &[Vec<Unit<'_>>]) -> Vec<Match> {
+    let mut found: Vec<Match> = Vec::new();
+    for (i, needle) in needles.iter().enumerate() {
+        let Some(first) = needle.first() else {
+            continue;
+        };
+        for start in memchr::memmem::find_iter(folded.as_bytes(), first.text.as_bytes()) {
             // Both are UTF-8, so a match of the whole first unit starts on a character boundary.
-            let inside_word = needle[0].kind == UnitKind::Word
+            let inside_word = first.kind == UnitKind::Word
                 && folded[..start]
                     .chars()
                     .next_back()
                     .is_some_and(is_word_char);
             if !inside_word && let Some(end) = units_at(folded, start, needle) {
-                found.push(start..end);
+                found.push(Match {
+                    range: start..end,
+                    needles: needle_bit(i),
+                });
             }
         }
     }
-    found.sort_by_key(|r| (r.start, r.end));
+    found.sort_by_key(|m| (m.range.start, m.range.end));
     found
 }
 
@@ -161,49 +187,69 @@ fn units_at(folded: &str, start: usize, needle: &[Unit<'_>]) -> Option<usize> {
     Some(at)
 }
 
-fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for range in ranges {
+fn merge(mut found: Vec<Match>) -> Vec<Match> {
+    found.sort_by_key(|m| (m.range.start, m.range.end));
+    let mut merged: Vec<Match> = Vec::with_capacity(found.len());
+    for m in found {
         match merged.last_mut() {
-            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
-            _ => merged.push(range),
+            Some(last) if m.range.start <= last.range.end => {
+                last.range.end = last.range.end.max(m.range.end);
+                last.needles |= m.needles;
+            }
+            _ => merged.push(m),
         }
     }
     merged
 }
 
-/// Cuts up to `max_fragments` fragments from `text` around `matches` (from [`find_matches`]).
+/// Cuts up to `max_fragments` fragments from `text` around `matches` (from [`find_needles`]).
 /// With no matches, the opening of the text.
 ///
-/// Only the sentences that hold a match are looked for (from each match back and forward to the
-/// nearest sentence end), so the cost grows with the matches, not with the length of the text.
-pub fn snippets(text: &str, matches: &[Range<usize>], options: SnippetOptions) -> Vec<Snippet> {
+/// The fragments show as many of the needles as they can: each is the sentence holding the
+/// most needles no earlier fragment shows, then the most matches, then the earliest; they come
+/// out in text order. A post found for `新能源汽车 出口` whose every sentence but one speaks of
+/// 新能源汽车 shows the one with 出口 too. Only the sentences that hold a match are looked for
+/// (from each match back and forward to the nearest sentence end), so the cost grows with the
+/// matches, not with the length of the text.
+pub fn snippets(text: &str, matches: &[Match], options: SnippetOptions) -> Vec<Snippet> {
     if matches.is_empty() {
         return first_sentence(text)
-            .map(|s| vec![fragment(text, s, &[], options.max_chars)])
+            .map(|s| vec![fragment(text, s, &[], 0, options.max_chars)])
             .unwrap_or_default();
     }
-    // The sentences holding matches, in text order, with how many matches each holds.
-    let mut held: Vec<(Range<usize>, usize)> = Vec::new();
+    // The sentences holding matches, in text order, with how many matches and which needles
+    // each holds.
+    let mut held: Vec<(Range<usize>, usize, u64)> = Vec::new();
     for m in matches {
         match held.last_mut() {
-            Some((sentence, n)) if m.start < sentence.end => *n += 1,
+            Some((sentence, n, needles)) if m.range.start < sentence.end => {
+                *n += 1;
+                *needles |= m.needles;
+            }
             _ => {
-                if let Some(sentence) = trimmed(text, sentence_at(text, m.start)) {
-                    held.push((sentence, 1));
+                if let Some(sentence) = trimmed(text, sentence_at(text, m.range.start)) {
+                    held.push((sentence, 1, m.needles));
                 }
             }
         }
     }
-    // Keep the sentences with the most matches, in text order.
-    let mut ranked: Vec<usize> = (0..held.len()).collect();
-    ranked.sort_by(|&a, &b| held[b].1.cmp(&held[a].1).then(a.cmp(&b)));
-    ranked.truncate(options.max_fragments.max(1));
-    ranked.sort_unstable();
-    ranked
+    let mut chosen: Vec<(usize, u64)> = Vec::new(); // (sentence, the needles it adds)
+    let mut shown = 0u64;
+    while chosen.len() < options.max_fragments.max(1) {
+        let best = (0..held.len())
+            .filter(|i| chosen.iter().all(|(c, _)| c != i))
+            .max_by_key(|&i| {
+                let (_, n, needles) = held[i];
+                ((needles & !shown).count_ones(), n, std::cmp::Reverse(i))
+            });
+        let Some(best) = best else { break };
+        chosen.push((best, held[best].2 & !shown));
+        shown |= held[best].2;
+    }
+    chosen.sort_unstable();
+    chosen
         .into_iter()
-        .map(|i| fragment(text, held[i].0.clone(), matches, options.max_chars))
+        .map(|(i, adds)| fragment(text, held[i].0.clone(), matches, adds, options.max_chars))
         .collect()
 }
 
@@ -271,17 +317,24 @@ fn trimmed(text: &str, range: Range<usize>) -> Option<Range<usize>> {
     (start < end).then_some(start..end)
 }
 
-/// One fragment: the sentence, or a `max_chars` window of it around its first match.
+/// One fragment: the sentence, or a `max_chars` window of it around its first match of a
+/// needle in `adds` (the needles it was chosen to show), or else its first match.
 fn fragment(
     text: &str,
     sentence: Range<usize>,
-    matches: &[Range<usize>],
+    matches: &[Match],
+    adds: u64,
     max_chars: usize,
 ) -> Snippet {
-    let inside: Vec<&Range<usize>> = matches
+    let inside: Vec<&Match> = matches
         .iter()
-        .filter(|m| m.start >= sentence.start && m.start < sentence.end)
+        .filter(|m| sentence.contains(&m.range.start))
         .collect();
+    let anchor_at = inside
+        .iter()
+        .find(|m| m.needles & adds != 0)
+        .or(inside.first())
+        .map(|m| m.range.start);
     let count = text[sentence.clone()].chars().count();
     let (mut first, mut last) = (0, count);
     let (mut start, mut end) = (sentence.start, sentence.end);
@@ -292,9 +345,7 @@ fn fragment(
             .map(|(i, _)| sentence.start + i)
             .chain([sentence.end])
             .collect();
-        let anchor = inside
-            .first()
-            .map_or(0, |m| chars.partition_point(|&b| b < m.start));
+        let anchor = anchor_at.map_or(0, |at| chars.partition_point(|&b| b < at));
         first = anchor.saturating_sub(max_chars / 4).min(count - max_chars);
         last = first + max_chars;
         (start, end) = (chars[first], chars[last]);
@@ -309,7 +360,7 @@ fn fragment(
         snippet.text.push('…');
     }
     for m in inside {
-        let (from, to) = (m.start.max(start), m.end.min(end));
+        let (from, to) = (m.range.start.max(start), m.range.end.min(end));
         if from < to {
             snippet
                 .highlights
@@ -338,8 +389,8 @@ mod tests {
             needle in proptest::sample::select(vec!["数字", "数字化", "字化", "正", "济数", "化"]),
         ) {
             let needles = vec![units(needle)];
-            let slow = find_matches_normalized(&text, &needles);
-            prop_assert_eq!(find_matches(&text, &[needle.to_owned()]), slow.clone());
+            let slow = find_needles_normalized(&text, &needles);
+            prop_assert_eq!(find_needles(&text, &[needle.to_owned()]), slow.clone());
             if keeps_han_and_spaces(&text) {
                 prop_assert_eq!(merge(matches_in(&text, &needles)), slow);
             }
@@ -385,29 +436,43 @@ mod tests {
 
     proptest! {
         /// Looking for sentences from the matches picks the fragments a scan of every sentence
-        /// picks: the sentences with the most matches, ties to the earlier, in text order.
+        /// picks: one at a time, the sentence showing the most needles not yet shown, then the
+        /// one with the most matches, then the earliest; in text order.
         #[test]
-        fn fragments_are_the_sentences_with_most_matches(
+        fn fragments_are_the_sentences_showing_most_needles_then_most_matches(
             text in proptest::collection::vec(proptest::sample::select(vec![
-                "数字", "化", "经济", "。", "！", "\n", " ", "　", "a", "；",
+                "数字", "化", "经济", "。", "！", "\n", " ", "　", "a", "；", "出口",
             ]), 0..60).prop_map(|parts| parts.concat()),
-            needle in proptest::sample::select(vec!["数字", "数字化", "经济", "化"]),
+            needles in proptest::sample::subsequence(vec!["数字", "数字化", "经济", "化", "出口"], 1..4),
             max_fragments in 1usize..4,
         ) {
             let options = SnippetOptions { max_chars: 1000, max_fragments };
-            let matches = find_matches(&text, &[needle.to_owned()]);
+            let needles: Vec<String> = needles.iter().map(|n| n.to_string()).collect();
+            let matches = find_needles(&text, &needles);
             let sentences = all_sentences(&text);
-            let holding = |s: &Range<usize>| {
-                matches.iter().filter(|m| s.contains(&m.start)).count()
+            let inside = |i: usize| {
+                let s: &Range<usize> = &sentences[i];
+                matches.iter().filter(move |m| s.contains(&m.range.start))
             };
-            let mut ranked: Vec<usize> = (0..sentences.len())
-                .filter(|&i| holding(&sentences[i]) > 0)
-                .collect();
-            ranked.sort_by_key(|&i| (std::cmp::Reverse(holding(&sentences[i])), i));
-            ranked.truncate(max_fragments);
-            ranked.sort();
+            let count = |i: usize| inside(i).count();
+            let shows = |i: usize| inside(i).fold(0, |all, m| all | m.needles);
+            let mut chosen: Vec<usize> = Vec::new();
+            let mut shown = 0u64;
+            for _ in 0..max_fragments {
+                let mut best: Option<usize> = None;
+                for i in (0..sentences.len()).filter(|&i| count(i) > 0 && !chosen.contains(&i)) {
+                    let key = |i: usize| ((shows(i) & !shown).count_ones(), count(i));
+                    if best.is_none_or(|b| key(i) > key(b)) {
+                        best = Some(i);
+                    }
+                }
+                let Some(best) = best else { break };
+                chosen.push(best);
+                shown |= shows(best);
+            }
+            chosen.sort();
             let mut expected: Vec<String> =
-                ranked.iter().map(|&i| text[sentences[i].clone()].to_owned()).collect();
+                chosen.iter().map(|&i| text[sentences[i].clone()].to_owned()).collect();
             if matches.is_empty() {
                 expected = sentences.first().map(|s| text[s.clone()].to_owned()).into_iter().collect();
             }
@@ -444,7 +509,7 @@ mod tests {
 
     fn cut(text: &str, needles: &[&str], max_chars: usize) -> Vec<String> {
         let needles: Vec<String> = needles.iter().map(|n| n.to_string()).collect();
-        let matches = find_matches(text, &needles);
+        let matches = find_needles(text, &needles);
         let options = SnippetOptions {
             max_chars,
             max_fragments: 3,
@@ -490,6 +555,24 @@ mod tests {
             ),
             // no match: the opening sentence
             ("第一句。第二句。", &["无"], 90, &["第一句。"]),
+            // every needle shown before a sentence with more matches of needles already shown
+            (
+                "新能源汽车多，新能源汽车好。新能源汽车新。新能源汽车强。出口汽车增长。",
+                &["新能源", "汽车", "新能源汽车", "出口"],
+                90,
+                &[
+                    "[新能源汽车]多，[新能源汽车]好。",
+                    "[新能源汽车]新。",
+                    "[出口汽车]增长。",
+                ],
+            ),
+            // a long sentence chosen for a needle is cut around that needle
+            (
+                "数字化，经济。数字化一二三四五六七八九十一二三四五六七八九十出口。",
+                &["数字化", "经济", "出口"],
+                8,
+                &["[数字化]，[经济]。", "…六七八九十[出口]。"],
+            ),
         ];
         for (text, needles, max, expected) in table {
             assert_eq!(cut(text, needles, *max), *expected, "{text}");
@@ -513,7 +596,7 @@ mod tests {
     #[test]
     fn html_rendering_escapes_the_post_text() {
         let text = "<script>alert(1)</script>数字化&更多";
-        let matches = find_matches(text, &["数字化".to_owned()]);
+        let matches = find_needles(text, &["数字化".to_owned()]);
         let snippet = &snippets(text, &matches, SnippetOptions::default())[0];
         assert_eq!(
             snippet.to_html(),
