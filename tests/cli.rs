@@ -381,8 +381,10 @@ fn colour_when_forced_and_never_with_no_color() {
 fn limit_zero_prints_the_count_and_facets() {
     let env = indexed();
     let out = stdout(&env.run_ok(&["query", "数字化", "--limit", "0"], 0));
+    assert!(out.starts_with("6 posts match \"数字化\" ("), "{out}");
+    let out = stdout(&env.run_ok(&["query", "数字化", "--offset", "20"], 0));
     assert!(
-        out.starts_with("6 posts match \"数字化\"; none shown"),
+        out.starts_with("6 posts match \"数字化\"; none shown from 21 on"),
         "{out}"
     );
     assert!(

@@ -56,8 +56,15 @@ pub fn write_results(
         writeln!(out, "no posts match {query:?} ({took:.1} ms)")?;
         return Ok(());
     }
-    if shown == 0 {
-        // `--limit 0` (counts and facets only), or an offset past the last match.
+    if shown == 0 && offset == 0 {
+        // `--limit 0`: counts and facets only.
+        writeln!(
+            out,
+            "{} {query:?} ({took:.1} ms)\n",
+            posts_match(results.total)
+        )?;
+    } else if shown == 0 {
+        // An offset past the last match.
         writeln!(
             out,
             "{} {query:?}; none shown from {} on ({took:.1} ms)\n",
