@@ -149,12 +149,13 @@ fn write_facet(out: &mut dyn Write, name: &str, counts: &[FacetCount]) -> io::Re
 pub fn write_report(out: &mut dyn Write, report: &IndexReport, total: u64) -> io::Result<()> {
     writeln!(
         out,
-        "{} added, {} updated, {} removed, {} unchanged, {} skipped; {total} posts in the index",
+        "{} added, {} updated, {} removed, {} unchanged, {} skipped; {total} {} in the index",
         report.added,
         report.updated,
         report.removed,
         report.unchanged,
-        report.skipped.len()
+        report.skipped.len(),
+        if total == 1 { "post" } else { "posts" }
     )
 }
 

@@ -1,6 +1,6 @@
 //! The body of a post: HTML, Markdown or a mix, to plain text.
 
-use pulldown_cmark::{Parser, html};
+use pulldown_cmark::{Options, Parser, html};
 use scraper::{Html, Node};
 
 /// What the body of a post yields.
@@ -73,7 +73,10 @@ pub fn extract(raw: &str) -> Body {
         }
     }
     let mut rendered = String::with_capacity(kept.len() + kept.len() / 8);
-    html::push_html(&mut rendered, Parser::new(&kept));
+    // Tables (each cell a paragraph, so that no string runs from one cell into the next) and
+    // ~~struck~~ text as Markdown writers use them.
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    html::push_html(&mut rendered, Parser::new_ext(&kept, options));
     if too_deep(&rendered) {
         rendered = flatten(&rendered);
     }
@@ -268,6 +271,12 @@ mod tests {
     fn markdown_body() {
         let body = extract("# 标题\n\n这是**重点**内容，见[链接](http://a.b)。\n\n- 一\n- 二\n");
         assert_eq!(body.text, "标题\n这是重点内容，见链接。\n一\n二");
+    }
+
+    #[test]
+    fn markdown_tables_are_cells_not_pipes() {
+        let body = extract("前言\n\n| 地区 | 增速 |\n|---|---|\n| 湖北 | 6% |\n\n~~旧~~新");
+        assert_eq!(body.text, "前言\n地区\n增速\n湖北\n6%\n旧新");
     }
 
     #[test]
