@@ -16,7 +16,8 @@
 //! - The known-item MRR@10 again for `--seeds` further seeds (5 by default), each drawing its own
 //!   posts: how much the margin between the configurations moves with the sample.
 //! - `EVAL_BY_TITLES=1`: the known-item MRR@10 by how many titles hold the query;
-//!   `EVAL_SHOW_MISSES=1`: every known item not ranked first, with both engines' ranks.
+//!   `EVAL_SHOW_MISSES=1`: every known item not ranked first, with both engines' ranks;
+//!   `EVAL_SHOW_RECALL=1`: every recall query either engine does not answer exactly.
 
 #[path = "reference.rs"]
 mod reference;
@@ -379,6 +380,22 @@ fn recall_set(
         let bare = engine.search(query, all);
         let found = bare.iter().filter(|n| truth.contains(*n)).count();
         recall += found as f64 / truth.len() as f64;
+        if std::env::var_os("EVAL_SHOW_RECALL").is_some()
+            && (found < truth.len() || &quoted != truth)
+        {
+            let missed: Vec<&String> = truth
+                .iter()
+                .filter(|n| !bare.contains(*n))
+                .take(3)
+                .collect();
+            println!(
+                "RECALL {}: {query:?}: bare {found} of {}, quoted {} (exact: {}); missed e.g. {missed:?}",
+                engine.name(),
+                truth.len(),
+                quoted.len(),
+                &quoted == truth
+            );
+        }
         let k = truth.len().min(10);
         precision += bare.iter().take(k).filter(|n| truth.contains(*n)).count() as f64 / k as f64;
     }

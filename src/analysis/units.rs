@@ -31,13 +31,6 @@ pub struct Unit<'a> {
     pub bytes: Range<usize>,
 }
 
-impl Unit<'_> {
-    /// Whether the unit is indexed on its own (symbols only count next to other units).
-    pub fn is_searchable(&self) -> bool {
-        self.kind != UnitKind::Symbol
-    }
-}
-
 /// Whether `c` is written without spaces between words, so each character is a unit.
 pub fn is_han(c: char) -> bool {
     matches!(c,

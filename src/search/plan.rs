@@ -185,13 +185,12 @@ impl Planner<'_> {
     fn clause_plan(&self, clause: &Clause, excluded: bool, query: &str) -> Result<ClausePlan> {
         let normalized = normalize(&clause.text);
         let us = units(&normalized);
-        if !us.iter().any(|u| u.is_searchable()) {
+        // Punctuation alone (`——`, `……`) is searched for like anything else: symbols are units
+        // of the index. Only what normalises to nothing (a soft hyphen) has nothing to find.
+        if us.is_empty() {
             return Err(Error::query(
                 query,
-                format!(
-                    "{:?} has no letters, digits or characters to search for",
-                    clause.text
-                ),
+                format!("{:?} has nothing to search for", clause.text),
             ));
         }
         let whole = normalized[us[0].bytes.start..us[us.len() - 1].bytes.end].to_owned();
@@ -403,15 +402,15 @@ impl Planner<'_> {
                     let term = Term::from_field_text(uni, only.text);
                     Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
                 }
-                // Every occurrence of a Han character starts a bigram (the last one pairs with END).
-                UnitKind::Han => {
+                // Every occurrence of a Han character (or of a symbol, one character too) starts a
+                // bigram (the last unit pairs with END).
+                UnitKind::Han | UnitKind::Symbol => {
                     let next = char::from_u32(only.text.chars().next()? as u32 + 1)?;
                     Some(Box::new(RangeQuery::new(
                         Bound::Included(Term::from_field_text(bi, only.text)),
                         Bound::Excluded(Term::from_field_text(bi, &next.to_string())),
                     )))
                 }
-                UnitKind::Symbol => None,
             },
             [a, b] => {
                 let term = Term::from_field_text(bi, &bigram(a, b));
