@@ -380,8 +380,11 @@ fn recall_set(
         let bare = engine.search(query, all);
         let found = bare.iter().filter(|n| truth.contains(*n)).count();
         recall += found as f64 / truth.len() as f64;
+        let k = truth.len().min(10);
+        let first = bare.iter().take(k).filter(|n| truth.contains(*n)).count();
+        precision += first as f64 / k as f64;
         if std::env::var_os("EVAL_SHOW_RECALL").is_some()
-            && (found < truth.len() || &quoted != truth)
+            && (found < truth.len() || &quoted != truth || first < k)
         {
             let missed: Vec<&String> = truth
                 .iter()
@@ -389,15 +392,13 @@ fn recall_set(
                 .take(3)
                 .collect();
             println!(
-                "RECALL {}: {query:?}: bare {found} of {}, quoted {} (exact: {}); missed e.g. {missed:?}",
+                "RECALL {}: {query:?}: bare {found} of {}, quoted {} (exact: {}), {first} of the first {k} true; missed e.g. {missed:?}",
                 engine.name(),
                 truth.len(),
                 quoted.len(),
                 &quoted == truth
             );
         }
-        let k = truth.len().min(10);
-        precision += bare.iter().take(k).filter(|n| truth.contains(*n)).count() as f64 / k as f64;
     }
     (recall / counted, exact / counted, precision / counted)
 }

@@ -95,6 +95,33 @@ proptest! {
         }
     }
 
+    /// A bare query finds every post that contains it, whatever its quotes and punctuation
+    /// (`“` and `”` included, closed or not, at the start of a clause or inside it).
+    #[test]
+    fn bare_query_finds_every_post_containing_it(
+        bodies in proptest::collection::vec(mixed_text(40), 1..6),
+        query in mixed_text(8),
+    ) {
+        // `-` would make an exclusion and `"` a phrase of part of it: not what this checks.
+        let query = query.replace(['"', '-'], "");
+        let needle = truth::canonical(&query);
+        prop_assume!(!needle.trim().is_empty());
+        let index = NewsIndex::create_in_ram().unwrap();
+        let posts = bodies.iter().enumerate().map(|(i, body)| {
+            (format!("{i}"), Post { title: "标题".into(), body: body.clone(), ..Post::default() })
+        });
+        index.add_posts(posts).unwrap();
+        let request = SearchRequest { limit: 10, show_reprints: true, ..SearchRequest::new(query.clone()) };
+        let results = index.search(&request);
+        prop_assert!(results.is_ok(), "{query:?}: {:?}", results.err());
+        let found: Vec<usize> = results.unwrap().hits.iter().map(|h| h.path.parse().unwrap()).collect();
+        for (i, body) in bodies.iter().enumerate() {
+            if truth::contains(&truth::canonical(body), &needle) {
+                prop_assert!(found.contains(&i), "query {:?} misses body {:?}", query, body);
+            }
+        }
+    }
+
     /// Highlights land exactly where the text contains the query: some highlight if and only if
     /// the text contains it, and every highlight contains it.
     #[test]

@@ -117,12 +117,29 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || c.is_control()
 }
 
+/// The quote that closes a phrase opened by `c`, if `c` opens one.
 fn closing_quote(c: char) -> Option<char> {
     match c {
         '"' => Some('"'),
         '“' => Some('”'),
         '「' => Some('」'),
         _ => None,
+    }
+}
+
+/// Whether the character at `i`, where a clause starts, opens a quoted phrase: `"` always (an
+/// unclosed one is an error); `“` and `「` only when they quote the whole clause, their closing
+/// quote followed by a space or the end. Chinese quotes are common in pasted text, where they
+/// are characters to search for: `发布“中`, `“一带一路”合作`, `发布“中国”倡议` are each one
+/// clause, found literally.
+fn opens_quote(chars: &[char], i: usize) -> bool {
+    match closing_quote(chars[i]) {
+        Some('"') => true,
+        Some(close) => chars[i + 1..]
+            .iter()
+            .position(|&c| c == close)
+            .is_some_and(|p| chars.get(i + p + 2).is_none_or(|&c| is_space(c))),
+        None => false,
     }
 }
 
@@ -175,7 +192,8 @@ fn tokenize(query: &str) -> Result<Vec<Token>, SyntaxError> {
                 )));
             }
         }
-        let (text, exact) = if let Some(close) = closing_quote(chars[i]) {
+        let quote = closing_quote(chars[i]).filter(|_| opens_quote(&chars, i));
+        let (text, exact) = if let Some(close) = quote {
             let open = chars[i];
             let end = chars[i + 1..]
                 .iter()
@@ -185,10 +203,9 @@ fn tokenize(query: &str) -> Result<Vec<Token>, SyntaxError> {
             i += end + 2;
             (text, true)
         } else {
-            let end = chars[i..]
-                .iter()
-                .position(|&c| is_space(c) || closing_quote(c).is_some())
-                .map_or(chars.len(), |p| i + p);
+            let end = (i..chars.len())
+                .find(|&j| is_space(chars[j]) || chars[j] == '"')
+                .unwrap_or(chars.len());
             let text: String = chars[i..end].iter().collect();
             i = end;
             (text, false)
@@ -282,6 +299,36 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_chinese_quote_is_text() {
+        // Pasted from a post: the quote opens a phrase the paste cut off.
+        let q = parse("并发布“中").unwrap();
+        assert_eq!(q.groups, vec![vec![clause("并发布“中", false, Scope::All)]]);
+        let q = parse("「一带一路 倡议").unwrap();
+        assert_eq!(q.groups[0], vec![clause("「一带一路", false, Scope::All)]);
+        // Inside a word, closed or not, it is text: the pasted string is one clause.
+        let q = parse("发布“中国”倡议").unwrap();
+        assert_eq!(
+            q.groups,
+            vec![vec![clause("发布“中国”倡议", false, Scope::All)]]
+        );
+        let q = parse("“一带一路”合作").unwrap();
+        assert_eq!(
+            q.groups,
+            vec![vec![clause("“一带一路”合作", false, Scope::All)]]
+        );
+        // Quoting a whole clause, it quotes a phrase.
+        let q = parse("“中国” 倡议 -「广告」").unwrap();
+        assert_eq!(
+            q.groups,
+            vec![
+                vec![clause("中国", true, Scope::All)],
+                vec![clause("倡议", false, Scope::All)],
+            ]
+        );
+        assert_eq!(q.excluded, vec![clause("广告", true, Scope::All)]);
+    }
+
+    #[test]
     fn a_web_address_is_text_not_a_field() {
         let q = parse("https://example.com/a title:经济").unwrap();
         assert_eq!(
@@ -311,6 +358,7 @@ mod tests {
             ("经济 OR", "OR needs"),
             ("a OR -b", "cannot be one side"),
             ("\"\"", "empty quotes"),
+            ("高质量\"发展", "unbalanced quote"),
             ("AND 经济", "AND needs"),
             ("经济 AND", "AND needs"),
             ("a AND OR b", "OR needs"),
