@@ -22,6 +22,13 @@ fn explain_shows_normalisation_segmentation_and_score() {
     assert!(out.contains("matches, score"), "{out}");
     let out = env.run_ok(&["explain", "碳中和", post], 1);
     assert!(stdout(&out).contains("does not match"), "{}", stdout(&out));
+    // Punctuation alone is searched for, as it is: the seed post quotes a title in 《…》.
+    let out = stdout(&env.run_ok(&["explain", "《", "posts/000_400fb01442defe90.txt"], 0));
+    assert!(out.contains("(none: punctuation only"), "{out}");
+    assert!(
+        out.contains("\"《\" requires \"《\": 0 in the title, 1 in the body"),
+        "{out}"
+    );
     let out = env.run_ok(&["explain", "碳中和", "posts/nope.txt"], 2);
     assert!(
         stderr(&out).contains("is not in the index"),

@@ -181,11 +181,12 @@ pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::
             kind.join(", ")
         )?;
         writeln!(out, "    normalised  {}", sanitize(&clause.normalized))?;
-        writeln!(
-            out,
-            "    words       {}",
+        let words = if clause.words.is_empty() {
+            "(none: punctuation only, searched for as it is)".to_owned()
+        } else {
             sanitize(&clause.words.join(" / "))
-        )?;
+        };
+        writeln!(out, "    words       {words}")?;
         let verb = if clause.excluded {
             "excludes"
         } else {
