@@ -122,6 +122,49 @@ proptest! {
         }
     }
 
+    /// AND, OR, exclusion and the title scope select exactly the posts a scan selects, for
+    /// quoted strings (whose matching the test above checks on its own).
+    #[test]
+    fn boolean_queries_agree_with_substring_scan(
+        posts in proptest::collection::vec((mixed_text(8), mixed_text(30)), 1..7),
+        a in mixed_text(4),
+        b in mixed_text(4),
+        form in 0usize..4,
+    ) {
+        let (a, b) = (a.replace('"', ""), b.replace('"', ""));
+        let (na, nb) = (truth::canonical(&a), truth::canonical(&b));
+        prop_assume!(!na.trim().is_empty() && !nb.trim().is_empty());
+        let query = [
+            format!("\"{a}\" \"{b}\""),
+            format!("\"{a}\" OR \"{b}\""),
+            format!("\"{a}\" -\"{b}\""),
+            format!("title:\"{a}\""),
+        ][form].clone();
+        let index = NewsIndex::create_in_ram().unwrap();
+        index.add_posts(posts.iter().enumerate().map(|(i, (title, body))| {
+            (format!("{i}"), Post { title: title.clone(), body: body.clone(), ..Post::default() })
+        })).unwrap();
+        let request = SearchRequest { limit: 10, show_reprints: true, ..SearchRequest::new(query.clone()) };
+        let mut found: Vec<usize> = index.search(&request).unwrap().hits.iter().map(|h| h.path.parse().unwrap()).collect();
+        found.sort();
+        let expected: Vec<usize> = posts
+            .iter()
+            .enumerate()
+            .filter(|(_, (title, body))| {
+                let in_title = |n: &str| truth::contains(&truth::canonical(title), n);
+                let has = |n: &str| in_title(n) || truth::contains(&truth::canonical(body), n);
+                match form {
+                    0 => has(&na) && has(&nb),
+                    1 => has(&na) || has(&nb),
+                    2 => has(&na) && !has(&nb),
+                    _ => in_title(&na),
+                }
+            })
+            .map(|(i, _)| i)
+            .collect();
+        prop_assert_eq!(found, expected, "query {:?} posts {:?}", query, posts);
+    }
+
     /// Highlights land exactly where the text contains the query: some highlight if and only if
     /// the text contains it, and every highlight contains it.
     #[test]
