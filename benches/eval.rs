@@ -2,14 +2,16 @@
 //! configuration (tantivy + jieba search mode + `QueryParser`, AND, title boosted).
 //!
 //! ```sh
-//! cargo run --release --example eval -- [CORPUS] [--queries FILE] [--seed N] [--sample N] [--seeds N]
+//! cargo run --release --example eval -- [CORPUS] [--queries FILE | --substrings N] [--seed N] [--sample N] [--seeds N]
 //! ```
 //!
 //! - Recall set (`fixtures/eval/recall-queries.txt`): ground truth is a brute-force scan of the
 //!   parsed posts (normalised substring, Latin letters/digits as whole words). `recall` is the
 //!   mean share of true posts found by the bare query; `exact` the share of quoted queries whose
 //!   result set equals the truth; `P@10` the mean share of true posts among the first
-//!   min(10, |truth|) results of the bare query.
+//!   min(10, |truth|) results of the bare query. `--substrings N` replaces the file with N
+//!   strings of 1–12 characters cut at random (with `--seed`) from the posts' titles and
+//!   paragraphs: a recall set no one chose.
 //! - Known-item set: posts sampled with a fixed seed; from each title, (a) its two most
 //!   distinctive words by IDF over the corpus, space separated, and (b) its most distinctive
 //!   contiguous span of 2–3 words, unspaced. MRR@10, success@1 and success@10 of finding the post.
@@ -17,7 +19,8 @@
 //!   posts: how much the margin between the configurations moves with the sample.
 //! - `EVAL_BY_TITLES=1`: the known-item MRR@10 by how many titles hold the query;
 //!   `EVAL_SHOW_MISSES=1`: every known item not ranked first, with both engines' ranks;
-//!   `EVAL_SHOW_RECALL=1`: every recall query either engine does not answer exactly.
+//!   `EVAL_SHOW_RECALL=1`: every recall query either engine does not answer exactly (recall,
+//!   exact set or P@10).
 
 #[path = "reference.rs"]
 mod reference;
@@ -35,6 +38,7 @@ use newssearch::{IndexOptions, NewsIndex, Post, SearchRequest};
 struct Doc {
     name: String,
     title: String,
+    body: String,
     title_c: String,
     body_c: String,
 }
@@ -85,6 +89,7 @@ impl Engine for ReferenceEngine {
 struct Options {
     corpus: PathBuf,
     queries: PathBuf,
+    substrings: usize,
     seed: u64,
     sample: usize,
     seeds: u64,
@@ -95,6 +100,7 @@ fn options() -> Options {
     let mut options = Options {
         corpus: root.join("../shared/corpus/xwlb"),
         queries: root.join("fixtures/eval/recall-queries.txt"),
+        substrings: 0,
         seed: 20_261_129,
         sample: 200,
         seeds: 5,
@@ -103,6 +109,13 @@ fn options() -> Options {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--queries" => options.queries = args.next().expect("--queries FILE").into(),
+            "--substrings" => {
+                options.substrings = args
+                    .next()
+                    .expect("--substrings N")
+                    .parse()
+                    .expect("a number")
+            }
             "--seed" => options.seed = args.next().expect("--seed N").parse().expect("a number"),
             "--sample" => {
                 options.sample = args.next().expect("--sample N").parse().expect("a number")
@@ -134,13 +147,17 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let queries: Vec<String> = std::fs::read_to_string(&options.queries)
-        .expect("query file")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect();
+    let queries: Vec<String> = if options.substrings > 0 {
+        substrings(&docs, options.seed, options.substrings)
+    } else {
+        std::fs::read_to_string(&options.queries)
+            .expect("query file")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    };
     let truths: Vec<BTreeSet<String>> = queries.iter().map(|q| truth(&docs, q)).collect();
     let sampler = Sampler::new(&docs);
     let known = sampler.known_items(&docs, options.seed, options.sample);
@@ -346,9 +363,50 @@ fn load(folder: &Path) -> Vec<Doc> {
                 title_c: truth::canonical(&post.title),
                 body_c: truth::canonical(&post.body),
                 title: post.title,
+                body: post.body,
             })
         })
         .collect()
+}
+
+/// `n` strings of 1 to 12 characters cut at random (with `seed`) from the posts' titles and
+/// paragraphs, as a person pastes or types them: a recall set no one chose, which crosses
+/// punctuation, quotes, digits and Latin words wherever the text does. Strings the query
+/// language would read as syntax (a `"`, a leading `-`, a `name:` field, a lone `OR`, `AND` or
+/// `NOT`) are drawn again.
+fn substrings(docs: &[Doc], seed: u64, n: usize) -> Vec<String> {
+    let mut state = seed.max(1);
+    let mut next = |below: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % below.max(1) as u64) as usize
+    };
+    let syntax = |q: &str| {
+        q.contains('"')
+            || q.starts_with('-')
+            || q.contains(':')
+            || q.split_whitespace()
+                .any(|w| ["OR", "AND", "NOT"].contains(&w))
+    };
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let doc = &docs[next(docs.len())];
+        let text = if next(4) == 0 { &doc.title } else { &doc.body };
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let chars: Vec<char> = lines[next(lines.len())].chars().collect();
+        let len = 1 + next(12.min(chars.len()));
+        let start = next(chars.len() - len + 1);
+        let query: String = chars[start..start + len].iter().collect();
+        let query = query.trim();
+        if !query.is_empty() && !syntax(query) {
+            out.push(query.to_owned());
+        }
+    }
+    out
 }
 
 fn truth(docs: &[Doc], query: &str) -> BTreeSet<String> {
