@@ -372,16 +372,11 @@ fn load(folder: &Path) -> Vec<Doc> {
 /// `n` strings of 1 to 12 characters cut at random (with `seed`) from the posts' titles and
 /// paragraphs, as a person pastes or types them: a recall set no one chose, which crosses
 /// punctuation, quotes, digits and Latin words wherever the text does. Strings the query
-/// language would read as syntax (a `"`, a leading `-`, a `name:` field, a lone `OR`, `AND` or
-/// `NOT`) are drawn again.
+/// language could read as syntax (a `"`, a leading `-`, a `:` as in `title:`, a lone `OR`,
+/// `AND` or `NOT`) are drawn again.
 fn substrings(docs: &[Doc], seed: u64, n: usize) -> Vec<String> {
-    let mut state = seed.max(1);
-    let mut next = |below: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % below.max(1) as u64) as usize
-    };
+    let mut random = Xorshift::new(seed);
+    let mut next = |below: usize| random.below(below);
     let syntax = |q: &str| {
         q.contains('"')
             || q.starts_with('-')
@@ -407,6 +402,23 @@ fn substrings(docs: &[Doc], seed: u64, n: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// A small seeded generator (xorshift64): the same seed draws the same sample on every machine.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn new(seed: u64) -> Xorshift {
+        Xorshift(seed.max(1))
+    }
+
+    /// A number below `bound` (0 when `bound` is 0).
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % bound.max(1) as u64) as usize
+    }
 }
 
 fn truth(docs: &[Doc], query: &str) -> BTreeSet<String> {
@@ -523,19 +535,13 @@ impl Sampler {
             let n = docs.len() as f64;
             (n / (1.0 + f64::from(*self.df.get(&normalize(w)).unwrap_or(&0)))).ln()
         };
-        let mut state = seed.max(1);
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = Xorshift::new(seed);
         let mut chosen = HashSet::new();
         let mut items = Vec::new();
         let mut attempts = 0;
         while items.len() < sample && attempts < sample * 20 {
             attempts += 1;
-            let i = (next() % docs.len() as u64) as usize;
+            let i = random.below(docs.len());
             if !chosen.insert(i) {
                 continue;
             }
