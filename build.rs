@@ -1,10 +1,14 @@
 //! Derives a character-for-character traditional → simplified table from `fast2s` at build
-//! time, so that normalisation is a table look-up, identical at index and query time; and one
-//! bit per character of the Basic Multilingual Plane that normalisation leaves as it is.
+//! time, so that normalisation is a table look-up, identical at index and query time; the
+//! default-ignorable code points (zero-width spaces and joiners, soft hyphens, variation
+//! selectors, byte-order marks), which normalisation drops; and one bit per character of the
+//! Basic Multilingual Plane that normalisation leaves as it is.
 
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use icu_properties::CodePointSetData;
+use icu_properties::props::DefaultIgnorableCodePoint;
 use unicode_normalization::{IsNormalized, is_nfkc_quick};
 
 fn main() {
@@ -43,11 +47,28 @@ fn main() {
         bits.len()
     )
     .expect("write to string");
-    // The characters that NFKC (on the character alone), lower-casing and the table above all
+    // Characters nobody sees (Unicode's Default_Ignorable_Code_Point): a zero-width space inside
+    // a word must not keep the word from being found.
+    let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
+    table.push_str(
+        "/// Default-ignorable code points, as inclusive ranges, sorted.\n\
+         pub static IGNORABLE: &[(char, char)] = &[\n",
+    );
+    for range in ignorable.iter_ranges() {
+        let (Some(first), Some(last)) =
+            (char::from_u32(*range.start()), char::from_u32(*range.end()))
+        else {
+            continue;
+        };
+        writeln!(table, "    ({first:?}, {last:?}),").expect("write to string");
+    }
+    table.push_str("];\n");
+    // The characters that NFKC (on the character alone), lower-casing and the tables above all
     // leave unchanged: most of any text, folded with one bit test.
     let mut itself = vec![0u64; 0x10000 / 64];
     for code in 0..0x10000_u32 {
         if let Some(c) = char::from_u32(code)
+            && !ignorable.contains(c)
             && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
             && c.to_lowercase().eq(std::iter::once(c))
             && !traditional.contains(&c)

@@ -71,6 +71,39 @@ fn highlights_land_on_the_original_characters() {
     assert_eq!(title[a..b].iter().collect::<String>(), "數字化轉型");
 }
 
+/// Web pages leave invisible characters inside words (zero-width spaces, soft hyphens, byte-order
+/// marks): they neither hide a post from a query typed without them nor make a pasted query
+/// miss, and the highlight covers the word with them.
+#[test]
+fn invisible_characters_do_not_split_words() {
+    let env = TestEnv::new();
+    env.write(
+        "posts/zwsp.html",
+        "---\ntitle: 数\u{200b}字化转型\n---\n<p>推进碳\u{00ad}中和与数\u{200b}字\u{200c}化。</p>\n",
+    );
+    env.write(
+        "posts/plain.md",
+        "---\ntitle: 短讯\n---\n数字化与碳中和。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    for query in ["数字化", "数\u{200b}字化", "\u{feff}碳中和"] {
+        let results = env.query(&[query]);
+        let names = sorted(results.hits.iter().map(|h| file_name(&h.path)).collect());
+        assert_eq!(names, ["plain.md", "zwsp.html"], "{query:?}");
+    }
+    let hit = env
+        .query(&["数字化"])
+        .hits
+        .into_iter()
+        .find(|h| file_name(&h.path) == "zwsp.html")
+        .unwrap();
+    let title: Vec<char> = hit.title.chars().collect();
+    let [a, b] = hit.title_highlights[0];
+    assert_eq!(title[a..b].iter().collect::<String>(), "数\u{200b}字化");
+    let marked: Vec<String> = hit.snippets.iter().flat_map(|s| s.marked()).collect();
+    assert_eq!(marked, ["数\u{200b}字\u{200c}化"]);
+}
+
 #[test]
 fn full_width_and_whole_words() {
     let env = indexed();

@@ -9,9 +9,9 @@ use proptest::prelude::*;
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 
 /// Text from a small alphabet, so that matches are frequent: Han (simplified and traditional),
-/// Latin in both widths and cases, digits, spaces, punctuation.
+/// Latin in both widths and cases, digits, spaces, punctuation, a zero-width space.
 fn mixed_text(max: usize) -> impl Strategy<Value = String> {
-    let alphabet: Vec<char> = "数字经濟济化中国ＡＩai Ai5５G。，、-“”  \n"
+    let alphabet: Vec<char> = "数字经濟济化中国ＡＩai Ai5５G。，、-“”  \n\u{200b}"
         .chars()
         .collect();
     proptest::collection::vec(proptest::sample::select(alphabet), 0..max)

@@ -1,4 +1,6 @@
-//! Normalisation: NFKC (full-width → half-width), lower case, traditional → simplified.
+//! Normalisation: NFKC (full-width → half-width), lower case, traditional → simplified, and
+//! invisible characters (zero-width spaces and joiners, soft hyphens, variation selectors:
+//! Unicode's default-ignorable code points) dropped.
 //!
 //! Every step maps one character at a time (traditional → simplified through a table derived
 //! from `fast2s` at build time), so the same text normalises the same way wherever it occurs.
@@ -113,8 +115,8 @@ fn folds_to_itself(c: char) -> bool {
 }
 
 /// ASCII only needs lower-casing; Han characters only the traditional → simplified table (NFKC
-/// leaves the unified ideographs alone). Everything else goes through NFKC (skipped when the
-/// character is already in NFKC) and Unicode lower-casing.
+/// leaves the unified ideographs alone). Invisible characters vanish. Everything else goes
+/// through NFKC (skipped when the character is already in NFKC) and Unicode lower-casing.
 fn fold_changed(c: char, mut emit: impl FnMut(char)) {
     if c.is_ascii() {
         emit(c.to_ascii_lowercase());
@@ -125,6 +127,8 @@ fn fold_changed(c: char, mut emit: impl FnMut(char)) {
         let i = c as usize - 0x4e00;
         let traditional = HAS_T2S[i / 64] >> (i % 64) & 1 == 1;
         emit(if traditional { simplified(c) } else { c });
+    } else if is_ignorable(c) {
+        // Shown as nothing, so searched as nothing.
     } else if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
         for lower in c.to_lowercase() {
             emit(simplified(lower));
@@ -149,6 +153,23 @@ fn full_width_ascii(c: char) -> Option<char> {
     }
 }
 
+/// Whether `c` is a default-ignorable code point: one a text shows as nothing (`U+200B` zero
+/// width space, `U+200C` zero width non-joiner, `U+00AD` soft hyphen, `U+FEFF`, variation
+/// selectors), which web pages leave inside words.
+fn is_ignorable(c: char) -> bool {
+    IGNORABLE
+        .binary_search_by(|&(first, last)| {
+            if last < c {
+                std::cmp::Ordering::Less
+            } else if first > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
 /// The simplified form of a traditional character (any other character is returned as is).
 fn simplified(c: char) -> char {
     T2S.binary_search_by_key(&c, |&(traditional, _)| traditional)
@@ -168,6 +189,9 @@ mod tests {
             ("AI芯片", "ai芯片"),
             ("Ⅱ类", "ii类"),
             ("㈱会社", "(株)会社"),
+            ("数\u{200b}字\u{200c}化", "数字化"),
+            ("\u{feff}碳\u{00ad}中和\u{2060}", "碳中和"),
+            ("葛\u{e0100}洲坝\u{fe0f}", "葛洲坝"),
         ];
         for (input, expected) in table {
             assert_eq!(normalize(input), expected, "{input}");
@@ -227,5 +251,31 @@ mod tests {
         assert_eq!(&original[n.original_range(6..7)], "㈱");
         assert_eq!(&original[n.original_range(8..9)], "x");
         assert_eq!(n.original_range(9..9), original.len()..original.len());
+    }
+
+    /// An invisible character inside a match is covered by the match's original range; the
+    /// visible characters around it keep theirs.
+    #[test]
+    fn dropped_characters_fall_inside_the_ranges_around_them() {
+        let original = "说数\u{200b}字化了";
+        let n = Normalized::new(original);
+        assert_eq!(n.as_str(), "说数字化了");
+        assert_eq!(&original[n.original_range(1..4)], "数\u{200b}字化");
+        assert_eq!(&original[n.original_range(2..3)], "字");
+        assert!(!keeps_han_and_spaces(original));
+        assert!(keeps_han_and_spaces("说数字化了"));
+        for c in [
+            '\u{200b}',
+            '\u{200d}',
+            '\u{00ad}',
+            '\u{feff}',
+            '\u{fe0f}',
+            '\u{e0001}',
+        ] {
+            assert!(is_ignorable(c), "U+{:04X}", c as u32);
+        }
+        for c in ['a', ' ', '\u{3000}', '数', '\u{2028}', '。'] {
+            assert!(!is_ignorable(c), "U+{:04X}", c as u32);
+        }
     }
 }
