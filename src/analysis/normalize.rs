@@ -27,8 +27,19 @@ pub struct Normalized {
 impl Normalized {
     /// Normalises `original`.
     pub fn new(original: &str) -> Normalized {
-        let mut folded = String::with_capacity(original.len());
-        let mut origins = Vec::with_capacity(original.len() / 2);
+        let mut normalized = Normalized::default();
+        normalized.refill(original);
+        normalized
+    }
+
+    /// Normalises `original` in place of the text held, reusing its memory.
+    pub fn refill(&mut self, original: &str) {
+        let folded = &mut self.text;
+        let origins = &mut self.origins;
+        folded.clear();
+        folded.reserve(original.len());
+        origins.clear();
+        origins.reserve(original.len() / 2);
         // Characters that fold to themselves are copied a run at a time.
         let mut unchanged_from = 0;
         for (start, c) in original.char_indices() {
@@ -45,10 +56,6 @@ impl Normalized {
             });
         }
         folded.push_str(&original[unchanged_from..]);
-        Normalized {
-            text: folded,
-            origins,
-        }
     }
 
     /// The normalised text.

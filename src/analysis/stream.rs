@@ -15,8 +15,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::normalize::Normalized;
 use super::segmenter::Segmenter;
-use super::tokenizers::{END, word_ranges};
-use super::units::{Unit, UnitKind, units};
+use super::tokenizers::{END, Placed, word_ranges};
+use super::units::{Unit, UnitKind, each_unit};
 use super::vocabulary::WordCounts;
 
 /// A stretch of normalised text: a unit or a word.
@@ -27,8 +27,20 @@ pub(crate) struct Span {
     bytes: Range<usize>,
 }
 
+impl Placed for Span {
+    fn kind(&self) -> UnitKind {
+        self.kind
+    }
+    fn chars(&self) -> &Range<usize> {
+        &self.chars
+    }
+    fn bytes(&self) -> &Range<usize> {
+        &self.bytes
+    }
+}
+
 /// A text normalised and cut into units (and into words, once a tokenizer asks).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Prepared {
     normalized: Normalized,
     units: Vec<Span>,
@@ -37,33 +49,41 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    fn new(text: &str) -> Prepared {
-        let normalized = Normalized::new(text);
-        let units = units(normalized.as_str())
-            .into_iter()
-            .map(|u| Span {
+    /// Prepares `text` in place of the text held, reusing its memory: a thread prepares
+    /// thousands of texts, and fresh buffers of a body's size each time kept the kernel busy
+    /// handing out zeroed pages.
+    fn refill(&mut self, text: &str) {
+        self.normalized.refill(text);
+        self.units.clear();
+        let units = &mut self.units;
+        each_unit(self.normalized.as_str(), |u| {
+            units.push(Span {
                 kind: u.kind,
                 chars: u.chars,
                 bytes: u.bytes,
             })
-            .collect();
-        Prepared {
-            normalized,
-            units,
-            words: RefCell::new(None),
-        }
+        });
+        *self.words.get_mut() = None;
     }
 
-    /// `text` prepared, reusing this thread's previous result when it was the same text.
+    /// `text` prepared, reusing this thread's previous result when it was the same text (and
+    /// its memory when it was not).
     pub fn of(text: &str) -> Rc<Prepared> {
         thread_local! {
             static LAST: RefCell<Option<(u64, usize, Rc<Prepared>)>> = const { RefCell::new(None) };
         }
         let key = xxh3_64(text.as_bytes());
-        LAST.with_borrow_mut(|last| match last {
-            Some((k, len, prepared)) if *k == key && *len == text.len() => prepared.clone(),
-            _ => {
-                let prepared = Rc::new(Prepared::new(text));
+        LAST.with_borrow_mut(|last| match last.take() {
+            Some((k, len, prepared)) if k == key && len == text.len() => {
+                *last = Some((k, len, prepared.clone()));
+                prepared
+            }
+            previous => {
+                let mut prepared = previous
+                    .and_then(|(_, _, p)| Rc::try_unwrap(p).ok())
+                    .unwrap_or_default();
+                prepared.refill(text);
+                let prepared = Rc::new(prepared);
                 *last = Some((key, text.len(), prepared.clone()));
                 prepared
             }
@@ -96,7 +116,7 @@ impl Prepared {
         {
             return words.clone();
         }
-        let words: Rc<[Span]> = word_ranges(self.normalized.as_str(), &self.units(), segmenter)
+        let words: Rc<[Span]> = word_ranges(self.normalized.as_str(), &self.units, segmenter)
             .into_iter()
             .map(|(chars, bytes)| Span {
                 kind: UnitKind::Han,
@@ -244,7 +264,7 @@ impl TokenStream for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{bigram_tokens, unigram_tokens, word_tokens};
+    use crate::analysis::{bigram_tokens, unigram_tokens, units, word_tokens};
 
     fn collect(mut stream: Stream) -> Vec<Token> {
         let mut out = Vec::new();

@@ -106,15 +106,15 @@ pub fn bigram_tokens(normalized: &Normalized, units: &[Unit<'_>]) -> Vec<Token> 
 
 /// Where the words are, as (character range, byte range) of the normalised `text`: jieba's
 /// search-mode words of Han runs, and Latin/digit words.
-pub(crate) fn word_ranges(
+pub(crate) fn word_ranges<U: Placed>(
     text: &str,
-    units: &[Unit<'_>],
+    units: &[U],
     segmenter: &Segmenter,
 ) -> Vec<(Range<usize>, Range<usize>)> {
     let mut words = Vec::new();
     for run in runs(units) {
         match run {
-            Run::Word(unit) => words.push((unit.chars.clone(), unit.bytes.clone())),
+            Run::Word(unit) => words.push((unit.chars().clone(), unit.bytes().clone())),
             Run::Han { bytes, chars } => {
                 let run_text = &text[bytes.clone()];
                 let starts: Vec<usize> = run_text
@@ -230,9 +230,31 @@ impl Tokenizer for WordTokenizer {
     }
 }
 
+/// A unit, or what is kept of one: its kind and where it is in the normalised text.
+pub trait Placed {
+    /// What the unit is made of.
+    fn kind(&self) -> UnitKind;
+    /// Character indices in the normalised text.
+    fn chars(&self) -> &Range<usize>;
+    /// Byte offsets in the normalised text.
+    fn bytes(&self) -> &Range<usize>;
+}
+
+impl Placed for Unit<'_> {
+    fn kind(&self) -> UnitKind {
+        self.kind
+    }
+    fn chars(&self) -> &Range<usize> {
+        &self.chars
+    }
+    fn bytes(&self) -> &Range<usize> {
+        &self.bytes
+    }
+}
+
 /// A stretch of text to segment: a run of adjacent Han characters, or one Latin/digit word.
 #[derive(Debug, PartialEq)]
-pub enum Run<'a> {
+pub enum Run<'a, U = Unit<'a>> {
     /// Adjacent Han characters: byte and char ranges in the normalised text.
     Han {
         /// Byte range.
@@ -241,21 +263,21 @@ pub enum Run<'a> {
         chars: std::ops::Range<usize>,
     },
     /// A Latin/digit word.
-    Word(&'a Unit<'a>),
+    Word(&'a U),
 }
 
 /// Groups units into runs; symbols end runs and are dropped.
-pub fn runs<'a>(units: &'a [Unit<'a>]) -> Vec<Run<'a>> {
+pub fn runs<U: Placed>(units: &[U]) -> Vec<Run<'_, U>> {
     let mut out = Vec::new();
     let mut open: Option<(usize, usize)> = None; // indices of the first and last Han unit
     for (i, unit) in units.iter().enumerate() {
         let continues = open.is_some_and(|(_, last)| {
-            unit.kind == UnitKind::Han && units[last].chars.end == unit.chars.start
+            unit.kind() == UnitKind::Han && units[last].chars().end == unit.chars().start
         });
         if !continues && let Some((first, last)) = open.take() {
             out.push(han_run(&units[first], &units[last]));
         }
-        match unit.kind {
+        match unit.kind() {
             UnitKind::Han => open = Some((open.map_or(i, |(first, _)| first), i)),
             UnitKind::Word => out.push(Run::Word(unit)),
             UnitKind::Symbol => {}
@@ -267,9 +289,9 @@ pub fn runs<'a>(units: &'a [Unit<'a>]) -> Vec<Run<'a>> {
     out
 }
 
-fn han_run<'a>(first: &Unit<'a>, last: &Unit<'a>) -> Run<'a> {
+fn han_run<'a, U: Placed>(first: &U, last: &U) -> Run<'a, U> {
     Run::Han {
-        bytes: first.bytes.start..last.bytes.end,
-        chars: first.chars.start..last.chars.end,
+        bytes: first.bytes().start..last.bytes().end,
+        chars: first.chars().start..last.chars().end,
     }
 }

@@ -50,12 +50,18 @@ pub fn is_word_char(c: char) -> bool {
 /// Splits normalised text into units.
 pub fn units(text: &str) -> Vec<Unit<'_>> {
     let mut out = Vec::with_capacity(text.len() / 3 + 1);
+    each_unit(text, |unit| out.push(unit));
+    out
+}
+
+/// Calls `f` with each unit of normalised text, in order (what [`units`] collects).
+pub fn each_unit<'a>(text: &'a str, mut f: impl FnMut(Unit<'a>)) {
     let mut word: Option<(usize, usize)> = None; // (byte start, char start) of the open word
     let mut char_index = 0;
     for (byte, c) in text.char_indices() {
         let in_word = is_word_char(c);
         if !in_word && let Some((start, first)) = word.take() {
-            out.push(Unit {
+            f(Unit {
                 text: &text[start..byte],
                 kind: UnitKind::Word,
                 chars: first..char_index,
@@ -65,7 +71,7 @@ pub fn units(text: &str) -> Vec<Unit<'_>> {
         if in_word {
             word.get_or_insert((byte, char_index));
         } else if !c.is_whitespace() {
-            out.push(Unit {
+            f(Unit {
                 text: &text[byte..byte + c.len_utf8()],
                 kind: if is_han(c) {
                     UnitKind::Han
@@ -79,14 +85,13 @@ pub fn units(text: &str) -> Vec<Unit<'_>> {
         char_index += 1;
     }
     if let Some((start, first)) = word {
-        out.push(Unit {
+        f(Unit {
             text: &text[start..],
             kind: UnitKind::Word,
             chars: first..char_index,
             bytes: start..text.len(),
         });
     }
-    out
 }
 
 /// The indexed term for two adjacent units. Words are joined with a space so that `a`+`bc` and
