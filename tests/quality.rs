@@ -90,6 +90,36 @@ fn date_sort_and_freshness_blend() {
     env.run_ok(&["query", "数字化", "--half-life", "0"], 2);
 }
 
+/// Posts of equal score come newest first (undated ones last), whatever order they were
+/// indexed in: the same daily headline is listed from the latest issue back.
+#[test]
+fn equal_scores_come_newest_first() {
+    let env = TestEnv::new();
+    for (name, date) in [
+        ("a.md", Some("2021-05-01")),
+        ("b.md", None),
+        ("c.md", Some("2022-05-01")),
+        ("d.md", Some("2024-05-01")),
+        ("e.md", Some("2023-05-01")),
+    ] {
+        let date = date.map(|d| format!("date: {d}\n")).unwrap_or_default();
+        env.write(
+            &format!("posts/{name}"),
+            format!("---\ntitle: 国内联播快讯\n{date}---\n国内联播快讯。\n"),
+        );
+    }
+    env.run_ok(&["index", "posts"], 0);
+    let results = env.query(&["联播快讯"]);
+    let scores: Vec<f32> = results.hits.iter().map(|h| h.score).collect();
+    assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
+    let names: Vec<String> = results
+        .hits
+        .iter()
+        .map(|h| common::file_name(&h.path))
+        .collect();
+    assert_eq!(names, ["d.md", "e.md", "c.md", "a.md", "b.md"]);
+}
+
 #[test]
 fn title_and_literal_matches_rank_above_scattered_body_matches() {
     let env = TestEnv::new();

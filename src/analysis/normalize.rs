@@ -8,6 +8,7 @@
 //! Normalisation never moves offsets: every normalised character remembers the byte range of the
 //! original character it came from, so matches are highlighted on the original text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
@@ -83,6 +84,16 @@ pub fn normalize(text: &str) -> String {
         fold_char(c, |out| folded.push(out));
     }
     folded
+}
+
+/// `text` without its invisible characters (see [`is_ignorable`]): what a query is parsed from,
+/// so that a zero-width space pasted between two words is not a clause of nothing.
+pub fn without_invisible(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| folds_to_itself(c) || !is_ignorable(c)) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().filter(|&c| !is_ignorable(c)).collect())
+    }
 }
 
 /// Whether normalising `text` changes none of its Han characters and white space: every
@@ -284,5 +295,10 @@ mod tests {
         for c in ['a', ' ', '\u{3000}', '数', '\u{2028}', '。'] {
             assert!(!is_ignorable(c), "U+{:04X}", c as u32);
         }
+        assert_eq!(without_invisible("数 \u{200b}字"), "数 字");
+        assert!(matches!(
+            without_invisible("數字 ＡＩ"),
+            Cow::Borrowed("數字 ＡＩ")
+        ));
     }
 }

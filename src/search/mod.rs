@@ -21,7 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
-use tantivy::collector::TopDocs;
+use tantivy::collector::sort_key::{NaturalComparator, SortBySimilarityScore};
+use tantivy::collector::{Collector, SegmentSortKeyComputer, SortKeyComputer, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, OwnedValue};
@@ -233,8 +234,8 @@ impl NewsIndex {
         columns: &Arc<Columns>,
         request: &SearchRequest,
     ) -> Result<Plan> {
-        let parsed =
-            syntax::parse(&request.query).map_err(|e| Error::query(&request.query, e.0))?;
+        let parsed = syntax::parse(&crate::analysis::without_invisible(&request.query))
+            .map_err(|e| Error::query(&request.query, e.0))?;
         Planner {
             fields: &self.fields,
             searcher,
@@ -290,17 +291,22 @@ impl NewsIndex {
                     rest,
                 )
             }
-            (Sort::Relevance, None) => match &plan.bars {
-                Some(bars) => {
-                    let pruned = Pruned {
-                        inner: (top.order_by_score(), facets),
-                        bars: bars.clone(),
-                        page: limit,
-                    };
-                    searcher.search(query, &pruned)?
-                }
-                None => searcher.search(query, &(top.order_by_score(), facets))?,
-            },
+            (Sort::Relevance, None) => {
+                let (top, rest) = match &plan.bars {
+                    Some(bars) => {
+                        let pruned = Pruned {
+                            inner: (newest_first_on_ties(top, columns), facets),
+                            bars: bars.clone(),
+                            page: limit,
+                        };
+                        searcher.search(query, &pruned)?
+                    }
+                    None => {
+                        searcher.search(query, &(newest_first_on_ties(top, columns), facets))?
+                    }
+                };
+                (top.into_iter().map(|((s, _), d)| (s, d)).collect(), rest)
+            }
         };
         Ok(result)
     }
@@ -345,6 +351,55 @@ impl NewsIndex {
             score,
             reprints,
         })
+    }
+}
+
+/// Relevance first; among posts of equal score, the newest first (undated ones last). Without
+/// it, equal scores came in the order the indexing threads happened to add the posts, which
+/// changed from one `index --rebuild` to the next. The date is read only for posts that reach
+/// the page's scores.
+fn newest_first_on_ties(
+    top: TopDocs,
+    columns: &Arc<Columns>,
+) -> impl Collector<Fruit = Vec<((Score, i64), DocAddress)>> + use<> {
+    top.order_by((SortBySimilarityScore, Published(columns.clone())))
+}
+
+/// Sorts by publication date (seconds; undated posts as the oldest), from the cached columns.
+struct Published(Arc<Columns>);
+
+/// [`Published`] in one segment.
+struct SegmentPublished(Option<Column<tantivy::DateTime>>);
+
+impl SortKeyComputer for Published {
+    type SortKey = i64;
+    type Child = SegmentPublished;
+    type Comparator = NaturalComparator;
+
+    fn segment_sort_key_computer(
+        &self,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentPublished> {
+        Ok(SegmentPublished(
+            self.0.find(segment.segment_id()).map(|c| c.date.clone()),
+        ))
+    }
+}
+
+impl SegmentSortKeyComputer for SegmentPublished {
+    type SortKey = i64;
+    type SegmentSortKey = i64;
+    type SegmentComparator = NaturalComparator;
+
+    fn segment_sort_key(&mut self, doc: tantivy::DocId, _score: Score) -> i64 {
+        self.0
+            .as_ref()
+            .and_then(|dates| dates.first(doc))
+            .map_or(i64::MIN, |d| d.into_timestamp_secs())
+    }
+
+    fn convert_segment_sort_key(&self, key: i64) -> i64 {
+        key
     }
 }
 
