@@ -86,7 +86,12 @@ fn invisible_characters_do_not_split_words() {
         "---\ntitle: 短讯\n---\n数字化与碳中和。\n",
     );
     env.run_ok(&["index", "posts"], 0);
-    for query in ["数字化", "数\u{200b}字化", "\u{feff}碳中和", "数字化 \u{200b}"] {
+    for query in [
+        "数字化",
+        "数\u{200b}字化",
+        "\u{feff}碳中和",
+        "数字化 \u{200b}",
+    ] {
         let results = env.query(&[query]);
         let names = sorted(results.hits.iter().map(|h| file_name(&h.path)).collect());
         assert_eq!(names, ["plain.md", "zwsp.html"], "{query:?}");

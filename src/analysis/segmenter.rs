@@ -87,11 +87,21 @@ impl Segmenter {
     /// Search-mode segmentation of a run of Han characters: every dictionary word, including
     /// the shorter words inside longer ones. Returns char ranges within `run`.
     pub fn cut_for_search(&self, run: &str) -> Vec<std::ops::Range<usize>> {
-        self.jieba()
-            .cut_for_search(run, true)
-            .into_iter()
-            .map(|t| t.start..t.end)
-            .collect()
+        let mut words = Vec::new();
+        self.each_word(run, |chars, _| words.push(chars));
+        words
+    }
+
+    /// [`Segmenter::cut_for_search`], calling `f` with each word's char and byte ranges
+    /// within `run`.
+    pub fn each_word(
+        &self,
+        run: &str,
+        mut f: impl FnMut(std::ops::Range<usize>, std::ops::Range<usize>),
+    ) {
+        for token in self.jieba().cut_for_search(run, true) {
+            f(token.start..token.end, token.byte_start..token.byte_end);
+        }
     }
 }
 

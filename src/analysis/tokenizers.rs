@@ -116,18 +116,12 @@ pub(crate) fn word_ranges<U: Placed>(
         match run {
             Run::Word(unit) => words.push((unit.chars().clone(), unit.bytes().clone())),
             Run::Han { bytes, chars } => {
-                let run_text = &text[bytes.clone()];
-                let starts: Vec<usize> = run_text
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .chain([run_text.len()])
-                    .collect();
-                for word in segmenter.cut_for_search(run_text) {
+                segmenter.each_word(&text[bytes.clone()], |c, b| {
                     words.push((
-                        chars.start + word.start..chars.start + word.end,
-                        bytes.start + starts[word.start]..bytes.start + starts[word.end],
+                        chars.start + c.start..chars.start + c.end,
+                        bytes.start + b.start..bytes.start + b.end,
                     ));
-                }
+                });
             }
         }
     }

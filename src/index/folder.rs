@@ -102,6 +102,14 @@ impl NewsIndex {
             let error = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder");
             return Err(Error::io(folder, error));
         }
+        if self.num_posts() == 0 {
+            // A first run will need jieba's dictionary (100–240 ms to load, on one core): load it
+            // while the folder is scanned rather than after, with the other core waiting.
+            let segmenter = self.segmenter.clone();
+            std::thread::spawn(move || {
+                segmenter.jieba();
+            });
+        }
         let own_dir = self.dir().and_then(|d| d.canonicalize().ok());
         let mut report = IndexReport::default();
         let found = scan(folder, &root, own_dir.as_deref(), &mut report.skipped);
