@@ -259,17 +259,7 @@ impl NewsIndex {
         let query = plan.query.as_ref();
         let result = match (request.sort, request.half_life_days) {
             (Sort::Date, _) => {
-                let columns = columns.clone();
-                let collector = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                    let dates = columns.find(segment.segment_id()).map(|c| c.date.clone());
-                    move |doc, score: Score| {
-                        let secs = dates
-                            .as_ref()
-                            .and_then(|d| d.first(doc))
-                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
-                        (secs, score)
-                    }
-                });
+                let collector = top.order_by((Published(columns.clone()), SortBySimilarityScore));
                 let (top, rest) = searcher.search(query, &(collector, facets))?;
                 (top.into_iter().map(|((_, s), d)| (s, d)).collect(), rest)
             }
@@ -365,7 +355,8 @@ fn newest_first_on_ties(
     top.order_by((SortBySimilarityScore, Published(columns.clone())))
 }
 
-/// Sorts by publication date (seconds; undated posts as the oldest), from the cached columns.
+/// Sorts by publication date (seconds; undated posts as the oldest), from the cached columns:
+/// what `--sort date` orders by first, and relevance by last.
 struct Published(Arc<Columns>);
 
 /// [`Published`] in one segment.
