@@ -86,8 +86,9 @@ pub fn normalize(text: &str) -> String {
     folded
 }
 
-/// `text` without its invisible characters (see [`is_ignorable`]): what a query is parsed from,
-/// so that a zero-width space pasted between two words is not a clause of nothing.
+/// `text` without its invisible characters (Unicode's default-ignorable code points, which
+/// normalisation drops): what a query is parsed from, so that a zero-width space pasted between
+/// two words is not a clause of nothing.
 pub fn without_invisible(text: &str) -> Cow<'_, str> {
     if text.chars().all(|c| folds_to_itself(c) || !is_ignorable(c)) {
         Cow::Borrowed(text)
