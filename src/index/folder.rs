@@ -105,10 +105,13 @@ impl NewsIndex {
         if self.num_posts() == 0 {
             // A first run will need jieba's dictionary (100–240 ms to load, on one core): load it
             // while the folder is scanned rather than after, with the other core waiting.
+            // Only a head start: without a thread, the first post loads it.
             let segmenter = self.segmenter.clone();
-            std::thread::spawn(move || {
-                segmenter.jieba();
-            });
+            let _ = std::thread::Builder::new()
+                .name("newssearch-jieba".into())
+                .spawn(move || {
+                    segmenter.jieba();
+                });
         }
         let own_dir = self.dir().and_then(|d| d.canonicalize().ok());
         let mut report = IndexReport::default();
