@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::normalize::Normalized;
 use super::segmenter::Segmenter;
-use super::tokenizers::{END, Placed, word_ranges};
+use super::tokenizers::{END, Placed, WordRange, word_ranges, word_ranges_into};
 use super::units::{Unit, UnitKind, each_unit};
 use super::vocabulary::WordCounts;
 
@@ -127,6 +127,26 @@ impl Prepared {
         *self.words.borrow_mut() = Some((id, words.clone()));
         words
     }
+
+    /// Counts the words into `counts`: from the words already cut, or else cut into a buffer
+    /// the thread reuses (a body's words are counted and never read again, so they are not kept).
+    fn count_words(&self, segmenter: &Segmenter, counts: &WordCounts) {
+        if let Some((cut_by, words)) = &*self.words.borrow()
+            && *cut_by == segmenter.id()
+        {
+            counts.add_text(words.iter().map(|w| self.text(w)));
+            return;
+        }
+        thread_local! {
+            static WORDS: RefCell<Vec<WordRange>> = const { RefCell::new(Vec::new()) };
+        }
+        WORDS.with_borrow_mut(|words| {
+            words.clear();
+            word_ranges_into(self.normalized.as_str(), &self.units, segmenter, words);
+            let text = self.normalized.as_str();
+            counts.add_text(words.iter().map(|(_, bytes)| &text[bytes.clone()]));
+        });
+    }
 }
 
 /// Which tokens a [`Stream`] emits.
@@ -168,8 +188,7 @@ impl Stream {
         counts: &WordCounts,
     ) -> Stream {
         let prepared = Prepared::of(text);
-        let words = prepared.words(segmenter);
-        counts.add_text(words.iter().map(|w| prepared.text(w)));
+        prepared.count_words(segmenter, counts);
         Stream::new(prepared, Emit::Bigrams)
     }
 

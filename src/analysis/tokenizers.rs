@@ -104,14 +104,28 @@ pub fn bigram_tokens(normalized: &Normalized, units: &[Unit<'_>]) -> Vec<Token> 
     tokens
 }
 
+/// A word's character range and byte range in the normalised text.
+pub(crate) type WordRange = (Range<usize>, Range<usize>);
+
 /// Where the words are, as (character range, byte range) of the normalised `text`: jieba's
 /// search-mode words of Han runs, and Latin/digit words.
 pub(crate) fn word_ranges<U: Placed>(
     text: &str,
     units: &[U],
     segmenter: &Segmenter,
-) -> Vec<(Range<usize>, Range<usize>)> {
+) -> Vec<WordRange> {
     let mut words = Vec::new();
+    word_ranges_into(text, units, segmenter, &mut words);
+    words
+}
+
+/// [`word_ranges`], appended to `words`.
+pub(crate) fn word_ranges_into<U: Placed>(
+    text: &str,
+    units: &[U],
+    segmenter: &Segmenter,
+    words: &mut Vec<WordRange>,
+) {
     for run in runs(units) {
         match run {
             Run::Word(unit) => words.push((unit.chars().clone(), unit.bytes().clone())),
@@ -125,7 +139,6 @@ pub(crate) fn word_ranges<U: Placed>(
             }
         }
     }
-    words
 }
 
 /// The word tokens: jieba search-mode words of Han runs, and Latin/digit words.
