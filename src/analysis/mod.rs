@@ -21,10 +21,10 @@ pub use normalize::{Normalized, keeps_han_and_spaces, normalize, without_invisib
 pub use segmenter::{DictError, Segmenter};
 pub use stream::{Prepared, Stream};
 pub use tokenizers::{
-    Analyzed, BigramTokenizer, END, Run, UnigramTokenizer, WordTokenizer, analyze, bigram_tokens,
-    headline_words, runs, unigram_tokens, word_tokens,
+    Analyzed, BigramTokenizer, END, Placed, Run, UnigramTokenizer, WordTokenizer, analyze,
+    bigram_tokens, headline_words, runs, unigram_tokens, word_tokens,
 };
-pub use units::{Unit, UnitKind, bigram, is_han, is_word_char, units};
+pub use units::{Unit, UnitKind, bigram, each_unit, is_han, is_word_char, units};
 pub use vocabulary::{Vocabulary, WordCounts};
 
 use std::sync::Arc;
