@@ -3,7 +3,9 @@
 #[path = "common/truth.rs"]
 mod truth;
 
-use newssearch::analysis::{BigramTokenizer, UnigramTokenizer, normalize};
+use newssearch::analysis::{
+    BigramTokenizer, UnigramTokenizer, fingerprint, fingerprint_normalized, normalize,
+};
 use newssearch::{Error, NewsIndex, Post, SearchRequest, find_matches, parse_query};
 use proptest::prelude::*;
 use tantivy::tokenizer::{TokenStream, Tokenizer};
@@ -38,6 +40,15 @@ proptest! {
     #[test]
     fn any_query_parses_or_fails_cleanly(query in ".{0,200}") {
         let _ = parse_query(&query);
+    }
+
+    /// A fingerprint folds the text a character at a time; it must be the fingerprint of the
+    /// normalised text, whatever the text.
+    #[test]
+    fn fingerprints_fold_as_normalisation_does(text in ".{0,400}", story in mixed_text(400)) {
+        for text in [&text, &story] {
+            prop_assert_eq!(fingerprint(text), fingerprint_normalized(&normalize(text)));
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::normalize::normalize;
+use super::normalize::fold_each;
 use super::units::{is_han, is_word_char};
 
 /// Units per shingle.
@@ -22,65 +22,99 @@ const BINS: usize = 64;
 /// The fewest shingles a fingerprinted text has (about as many characters).
 pub const MIN_SHINGLES: usize = 100;
 
-/// The fingerprint of `text` (normalised here); 0 for a text of fewer than [`MIN_SHINGLES`]
-/// shingles.
+/// The fingerprint of `text` (normalised here, a character at a time: no normalised copy of a
+/// body is made); 0 for a text of fewer than [`MIN_SHINGLES`] shingles.
 pub fn fingerprint(text: &str) -> u64 {
-    fingerprint_normalized(&normalize(text))
+    let mut shingles = Shingles::default();
+    fold_each(text, |c| shingles.push(c));
+    shingles.finish()
 }
 
 /// [`fingerprint`] of text that is already normalised.
 pub fn fingerprint_normalized(normalized: &str) -> u64 {
-    let mut mins = [u64::MAX; BINS];
-    let mut window = [0u64; SHINGLE];
-    let mut units = 0;
-    for_each_unit(normalized, |unit| {
-        window.rotate_left(1);
-        window[SHINGLE - 1] = unit;
-        units += 1;
-        if units >= SHINGLE {
-            let hash = window
-                .iter()
-                .fold(0, |h: u64, &u| mix(h.rotate_left(5) ^ u));
-            let bin = (hash >> 58) as usize;
-            mins[bin] = mins[bin].min(hash);
-        }
-    });
-    if units + 1 < SHINGLE + MIN_SHINGLES {
-        return 0;
-    }
-    // An empty bin borrows the minimum of the next bin that has one (densified one-permutation
-    // hashing), so that short texts get as many meaningful bits as long ones.
-    (0..BINS).fold(0, |bits, bin| {
-        let (from, min) = (0..BINS)
-            .map(|k| (bin + k) % BINS)
-            .find_map(|j| (mins[j] != u64::MAX).then_some((j, mins[j])))
-            .expect("a fingerprinted text has shingles");
-        let value = if from == bin {
-            min
-        } else {
-            mix(min ^ bin as u64)
-        };
-        bits | (mix(value) >> 63) << bin
-    })
+    let mut shingles = Shingles::default();
+    normalized.chars().for_each(|c| shingles.push(c));
+    shingles.finish()
 }
 
-/// Calls `f` with a hash of each unit of `normalized`, in order.
-fn for_each_unit(normalized: &str, mut f: impl FnMut(u64)) {
-    let mut word: Option<usize> = None; // byte start of the open run of letters and digits
-    for (at, c) in normalized.char_indices() {
-        if is_word_char(c) {
-            word.get_or_insert(at);
-            continue;
-        }
-        if let Some(start) = word.take() {
-            f(xxh3_64(&normalized.as_bytes()[start..at]));
-        }
-        if is_han(c) {
-            f(mix(u64::from(c)));
+/// The MinHash of a normalised text, fed a character at a time.
+struct Shingles {
+    mins: [u64; BINS],
+    /// Hashes of the last [`SHINGLE`] units.
+    window: [u64; SHINGLE],
+    units: usize,
+    /// The open run of letters and digits (a unit once it ends).
+    word: String,
+}
+
+impl Default for Shingles {
+    fn default() -> Shingles {
+        Shingles {
+            mins: [u64::MAX; BINS],
+            window: [0; SHINGLE],
+            units: 0,
+            word: String::new(),
         }
     }
-    if let Some(start) = word {
-        f(xxh3_64(&normalized.as_bytes()[start..]));
+}
+
+impl Shingles {
+    /// The next character of the normalised text.
+    fn push(&mut self, c: char) {
+        if is_word_char(c) {
+            self.word.push(c);
+            return;
+        }
+        self.end_word();
+        if is_han(c) {
+            self.unit(mix(u64::from(c)));
+        }
+    }
+
+    /// A run of letters and digits, if one is open, is a unit.
+    fn end_word(&mut self) {
+        if !self.word.is_empty() {
+            let hash = xxh3_64(self.word.as_bytes());
+            self.word.clear();
+            self.unit(hash);
+        }
+    }
+
+    fn unit(&mut self, hash: u64) {
+        self.window.rotate_left(1);
+        self.window[SHINGLE - 1] = hash;
+        self.units += 1;
+        if self.units >= SHINGLE {
+            let shingle = self
+                .window
+                .iter()
+                .fold(0, |h: u64, &u| mix(h.rotate_left(5) ^ u));
+            let bin = (shingle >> 58) as usize;
+            self.mins[bin] = self.mins[bin].min(shingle);
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        self.end_word();
+        if self.units + 1 < SHINGLE + MIN_SHINGLES {
+            return 0;
+        }
+        let mins = &self.mins;
+        // An empty bin borrows the minimum of the next bin that has one (densified
+        // one-permutation hashing), so that short texts get as many meaningful bits as long
+        // ones.
+        (0..BINS).fold(0, |bits, bin| {
+            let (from, min) = (0..BINS)
+                .map(|k| (bin + k) % BINS)
+                .find_map(|j| (mins[j] != u64::MAX).then_some((j, mins[j])))
+                .expect("a fingerprinted text has shingles");
+            let value = if from == bin {
+                min
+            } else {
+                mix(min ^ bin as u64)
+            };
+            bits | (mix(value) >> 63) << bin
+        })
     }
 }
 
@@ -162,6 +196,23 @@ mod tests {
         };
         let (a, b) = (fingerprint(&report(25, 217)), fingerprint(&report(28, 194)));
         assert!(a != 0 && distance(a, b) > 6, "{}", distance(a, b));
+    }
+
+    /// Folding a character at a time gives the fingerprint of the normalised text.
+    #[test]
+    fn folding_on_the_way_is_normalising_first() {
+        for text in [
+            format!("{STORY}ＧＤＰ增长５％，AI芯片 c919大飞机"),
+            format!("數字經濟{STORY}Covid-19 ５Ｇ"),
+            STORY.to_owned(),
+        ] {
+            let normalized = super::super::normalize(&text);
+            assert_eq!(
+                fingerprint(&text),
+                fingerprint_normalized(&normalized),
+                "{text}"
+            );
+        }
     }
 
     #[test]

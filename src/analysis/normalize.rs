@@ -80,9 +80,7 @@ impl Normalized {
 /// Normalises a short string (a query word), without keeping the way back.
 pub fn normalize(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
-    for c in text.chars() {
-        fold_char(c, |out| folded.push(out));
-    }
+    fold_each(text, |c| folded.push(c));
     folded
 }
 
@@ -94,6 +92,14 @@ pub fn without_invisible(text: &str) -> Cow<'_, str> {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.chars().filter(|&c| !is_ignorable(c)).collect())
+    }
+}
+
+/// Calls `f` with each character of `text` normalised, in order: [`normalize`] without the
+/// string.
+pub(crate) fn fold_each(text: &str, mut f: impl FnMut(char)) {
+    for c in text.chars() {
+        fold_char(c, &mut f);
     }
 }
 
