@@ -129,7 +129,8 @@ fn closing_quote(c: char) -> Option<char> {
 
 /// Whether the character at `i`, where a clause starts, opens a quoted phrase: `"` always (an
 /// unclosed one is an error); `“` and `「` only when they quote the whole clause, their closing
-/// quote followed by a space or the end. Chinese quotes are common in pasted text, where they
+/// quote followed by a space or the end, and something other than spaces between them (`“”`
+/// alone is two characters to search for). Chinese quotes are common in pasted text, where they
 /// are characters to search for: `发布“中`, `“一带一路”合作`, `发布“中国”倡议` are each one
 /// clause, found literally.
 fn opens_quote(chars: &[char], i: usize) -> bool {
@@ -138,7 +139,11 @@ fn opens_quote(chars: &[char], i: usize) -> bool {
         Some(close) => chars[i + 1..]
             .iter()
             .position(|&c| c == close)
-            .is_some_and(|p| chars.get(i + p + 2).is_none_or(|&c| is_space(c))),
+            .is_some_and(|p| {
+                let quoted = &chars[i + 1..i + 1 + p];
+                quoted.iter().any(|&c| !is_space(c))
+                    && chars.get(i + p + 2).is_none_or(|&c| is_space(c))
+            }),
         None => false,
     }
 }
@@ -326,6 +331,15 @@ mod tests {
             ]
         );
         assert_eq!(q.excluded, vec![clause("广告", true, Scope::All)]);
+        // Quoting nothing, they are the characters to search for.
+        let q = parse("“” 「」").unwrap();
+        assert_eq!(
+            q.groups,
+            vec![
+                vec![clause("“”", false, Scope::All)],
+                vec![clause("「」", false, Scope::All)],
+            ]
+        );
     }
 
     #[test]
