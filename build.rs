@@ -1,14 +1,18 @@
 //! Derives a character-for-character traditional → simplified table from `fast2s` at build
 //! time, so that normalisation is a table look-up, identical at index and query time; the
 //! default-ignorable code points (zero-width spaces and joiners, soft hyphens, variation
-//! selectors, byte-order marks), which normalisation drops; and one bit per character of the
-//! Basic Multilingual Plane that normalisation leaves as it is.
+//! selectors, byte-order marks), which normalisation drops; the brackets, quotation marks and
+//! sentence punctuation a pasted query may be wrapped in; and one bit per character of the Basic
+//! Multilingual Plane that normalisation leaves as it is.
 
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use icu_properties::CodePointSetData;
-use icu_properties::props::DefaultIgnorableCodePoint;
+use icu_properties::props::{
+    DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup, QuotationMark,
+    TerminalPunctuation,
+};
+use icu_properties::{CodePointMapData, CodePointSetData};
 use unicode_normalization::{IsNormalized, is_nfkc_quick};
 
 fn main() {
@@ -54,15 +58,37 @@ fn main() {
         "/// Default-ignorable code points, as inclusive ranges, sorted.\n\
          pub static IGNORABLE: &[(char, char)] = &[\n",
     );
-    for range in ignorable.iter_ranges() {
-        let (Some(first), Some(last)) =
-            (char::from_u32(*range.start()), char::from_u32(*range.end()))
-        else {
-            continue;
-        };
-        writeln!(table, "    ({first:?}, {last:?}),").expect("write to string");
+    write_ranges(&mut table, ignorable.iter_ranges());
+    // What wraps or ends a phrase rather than belonging to it (Unicode's opening, closing,
+    // initial and final punctuation, Quotation_Mark and Terminal_Punctuation: `(` `）` `《` `"`
+    // `“` `。` `，` `!`),
+    // which a query pasted from a sentence brings along at its edges.
+    let category = CodePointMapData::<GeneralCategory>::new();
+    let wrapping = GeneralCategoryGroup::OpenPunctuation
+        .union(GeneralCategoryGroup::ClosePunctuation)
+        .union(GeneralCategoryGroup::InitialPunctuation)
+        .union(GeneralCategoryGroup::FinalPunctuation);
+    let terminal = CodePointSetData::new::<TerminalPunctuation>();
+    let quotation = CodePointSetData::new::<QuotationMark>();
+    let edge: Vec<u32> = (0..=0x10FFFF_u32)
+        .filter(|&code| {
+            char::from_u32(code).is_some_and(|c| {
+                wrapping.contains(category.get(c)) || terminal.contains(c) || quotation.contains(c)
+            })
+        })
+        .collect();
+    table.push_str(
+        "/// Brackets, quotation marks and sentence punctuation, as inclusive ranges, sorted.\n\
+         pub static EDGE_PUNCTUATION: &[(char, char)] = &[\n",
+    );
+    let mut ranges: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
+    for code in edge {
+        match ranges.last_mut() {
+            Some(last) if *last.end() + 1 == code => *last = *last.start()..=code,
+            _ => ranges.push(code..=code),
+        }
     }
-    table.push_str("];\n");
+    write_ranges(&mut table, ranges.into_iter());
     // The characters that NFKC (on the character alone), lower-casing and the tables above all
     // leave unchanged: most of any text, folded with one bit test.
     let mut itself = vec![0u64; 0x10000 / 64];
@@ -87,4 +113,17 @@ fn main() {
     std::fs::write(out, table).expect("write t2s.rs");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rustc-env=NEWSSEARCH_T2S_PAIRS={count}");
+}
+
+/// Writes code point ranges as `(first, last)` char pairs and closes the table.
+fn write_ranges(table: &mut String, ranges: impl Iterator<Item = std::ops::RangeInclusive<u32>>) {
+    for range in ranges {
+        let (Some(first), Some(last)) =
+            (char::from_u32(*range.start()), char::from_u32(*range.end()))
+        else {
+            continue;
+        };
+        writeln!(table, "    ({first:?}, {last:?}),").expect("write to string");
+    }
+    table.push_str("];\n");
 }

@@ -110,6 +110,40 @@ fn invisible_characters_do_not_split_words() {
 }
 
 #[test]
+fn brackets_and_sentence_marks_around_a_word_are_not_required() {
+    let env = TestEnv::new();
+    env.write(
+        "posts/bracketed.md",
+        "---\ntitle: 短讯\n---\n推进（数字化）转型，增长5%。\n",
+    );
+    env.write(
+        "posts/plain.md",
+        "---\ntitle: 短讯\n---\n增长5个百分点，推动数字化。\n",
+    );
+    env.write("posts/other.md", "---\ntitle: 短讯\n---\n数字经济\n");
+    env.run_ok(&["index", "posts"], 0);
+    // Pasted with its brackets, quotes or full stop, a word finds every post holding it, and the
+    // post holding it as pasted comes first.
+    for query in [
+        "(数字化)",
+        "（数字化）",
+        "数字化。",
+        "《数字化》",
+        "「数字化",
+    ] {
+        let names = env.names(&[query]);
+        assert_eq!(names.len(), 2, "{query}: {names:?}");
+        assert!(names.contains(&"plain.md".to_owned()), "{query}: {names:?}");
+    }
+    assert_eq!(env.names(&["（数字化）"])[0], "bracketed.md");
+    assert_eq!(env.names(&["数字化。"])[0], "plain.md");
+    // Other symbols belong to what is searched for, and so does punctuation quoted or alone.
+    assert_eq!(env.names(&["5%"]), ["bracketed.md"]);
+    assert_eq!(env.names(&["\"(数字化)\""]), ["bracketed.md"]);
+    assert_eq!(sorted(env.names(&["。"])), ["bracketed.md", "plain.md"]);
+}
+
+#[test]
 fn full_width_and_whole_words() {
     let env = indexed();
     assert!(

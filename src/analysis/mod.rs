@@ -17,7 +17,9 @@ mod units;
 mod vocabulary;
 
 pub use fingerprint::{MIN_SHINGLES, distance, fingerprint, fingerprint_normalized};
-pub use normalize::{Normalized, keeps_han_and_spaces, normalize, without_invisible};
+pub use normalize::{
+    Normalized, is_edge_punctuation, keeps_han_and_spaces, normalize, without_invisible,
+};
 pub use segmenter::{DictError, Segmenter};
 pub use stream::{Prepared, Stream};
 pub use tokenizers::{

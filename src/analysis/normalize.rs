@@ -182,7 +182,19 @@ fn full_width_ascii(c: char) -> Option<char> {
 /// width space, `U+200C` zero width non-joiner, `U+00AD` soft hyphen, `U+FEFF`, variation
 /// selectors), which web pages leave inside words.
 fn is_ignorable(c: char) -> bool {
-    IGNORABLE
+    in_ranges(IGNORABLE, c)
+}
+
+/// Whether `c` wraps or ends a phrase rather than belonging to it: a bracket, a quotation mark
+/// or sentence punctuation (Unicode's Ps, Pe, Pi and Pf categories, Quotation_Mark and
+/// Terminal_Punctuation: `(` `)` `《` `》` `"` `“` `”` `。` `，` `、` `!`). `%`, `#`, `+`, `-` and other symbols are not.
+pub fn is_edge_punctuation(c: char) -> bool {
+    in_ranges(EDGE_PUNCTUATION, c)
+}
+
+/// Whether one of the sorted inclusive `ranges` holds `c`.
+fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
+    ranges
         .binary_search_by(|&(first, last)| {
             if last < c {
                 std::cmp::Ordering::Less
@@ -307,5 +319,16 @@ mod tests {
             without_invisible("數字 ＡＩ"),
             Cow::Borrowed("數字 ＡＩ")
         ));
+    }
+
+    #[test]
+    fn edge_punctuation_is_brackets_quotes_and_sentence_marks() {
+        for c in "()（）《》〈〉「」『』【】[]{}“”‘’\"。，、；：！？.,;:!?".chars()
+        {
+            assert!(is_edge_punctuation(c), "{c:?}");
+        }
+        for c in "%％#＃+-—*&@/_~·数aA5 \u{3000}".chars() {
+            assert!(!is_edge_punctuation(c), "{c:?}");
+        }
     }
 }

@@ -20,7 +20,9 @@ use super::phrase::PhraseQuery;
 use super::prune::Bars;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
-use crate::analysis::{Run, UnitKind, Vocabulary, bigram, normalize, runs, units};
+use crate::analysis::{
+    Run, Unit, UnitKind, Vocabulary, bigram, is_edge_punctuation, normalize, runs, units,
+};
 use crate::error::{Error, Result};
 use crate::index::Fields;
 
@@ -212,8 +214,18 @@ impl Planner<'_> {
         }
         // An exclusion removes posts that contain it literally: `-数字经济` should not also remove
         // every post that mentions 数字 and 经济 apart.
-        let (required, literal) = if clause.exact || excluded || pieces.len() <= 1 {
+        let (required, literal) = if clause.exact || excluded || pieces.is_empty() {
             (vec![whole], None)
+        } else if pieces.len() == 1 {
+            // One word, perhaps with symbols (`c++`, `5%`): required as written, less the
+            // brackets, quotes and sentence marks a pasted `(数字化)` or `数字化。` brings along.
+            let edge =
+                |u: &&Unit| u.kind == UnitKind::Symbol && u.text.chars().all(is_edge_punctuation);
+            let first = us.iter().find(|u| !edge(u)).expect("a word");
+            let last = us.iter().rfind(|u| !edge(u)).expect("a word");
+            let inner = normalized[first.bytes.start..last.bytes.end].to_owned();
+            let literal = (inner != whole).then_some(whole);
+            (vec![inner], literal)
         } else {
             (pieces, Some(whole))
         };
@@ -352,7 +364,9 @@ impl Planner<'_> {
                     title_literal = Some(literal_at);
                 }
                 extras.push(Extra { label, query, adds });
-                if let Some(query) = proximity(bi, &plan.required) {
+                if plan.required.len() > 1
+                    && let Some(query) = proximity(bi, &plan.required)
+                {
                     nearness.push(Extra {
                         label: "the words near each other",
                         query,
