@@ -158,6 +158,7 @@ fn query(cli: &Cli, args: &QueryArgs) -> anyhow::Result<u8> {
     out.flush()?;
     if results.total == 0 {
         unknown_filters(&index, &request)?;
+        wildcard_note(&request.query)?;
     }
     Ok(if results.total > 0 { FOUND } else { NOTHING })
 }
@@ -188,6 +189,19 @@ fn unknown_filters(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result
         if !unknown.is_empty() {
             writeln!(err, "note: no post has tag {}", quoted(&unknown))?;
         }
+    }
+    Ok(())
+}
+
+/// When nothing matched a query with a `*`, says that it is not a wildcard (a user of other
+/// engines types `数字*`), and that none is needed.
+fn wildcard_note(query: &str) -> anyhow::Result<()> {
+    if query.contains(['*', '＊']) {
+        writeln!(
+            anstream::stderr().lock(),
+            "note: * is searched for as a character, not as a wildcard; no wildcard is needed: \
+             every query finds what contains it (数字 finds 数字化, 数字经济)"
+        )?;
     }
     Ok(())
 }

@@ -484,3 +484,12 @@ fn unknown_category_or_tag_is_pointed_out() {
     let out = env.run_ok(&["query", "碳中和", "--category", "keji"], 1);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_star_that_finds_nothing_is_said_not_to_be_a_wildcard() {
+    let env = indexed();
+    let err = stderr(&env.run_ok(&["query", "数字*"], 1));
+    assert!(err.contains("not as a wildcard"), "{err}");
+    assert!(!env.names(&["数字"]).is_empty());
+    assert!(stderr(&env.run_ok(&["query", "数字", "--limit", "0"], 0)).is_empty());
+}
