@@ -77,10 +77,10 @@ pub struct QueryArgs {
     #[arg(skip)]
     pub excluded: Vec<String>,
     /// Hits to show.
-    #[arg(long, short = 'n', default_value_t = 10)]
+    #[arg(long, short = 'n', default_value_t = 10, allow_negative_numbers = true)]
     pub limit: usize,
     /// Hits to skip.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub offset: usize,
     /// Only posts in this category (repeat for any of several).
     #[arg(long)]
@@ -98,7 +98,7 @@ pub struct QueryArgs {
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
     /// Favour recent posts: relevance halves for every this many days of age.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub half_life: Option<f64>,
     /// Show every reprint of a story instead of collapsing them.
     #[arg(long)]
@@ -166,14 +166,19 @@ impl QueryArgs {
 /// Parses the command line. Query arguments such as `-广告` (a `-` before anything but an ASCII
 /// letter or another `-`) cannot be options, so they are taken out of clap's way and added back
 /// to the query as exclusions.
+/// An option's value is its value, though: `--half-life -3` is refused for what it says.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Cli {
-    let mut kept = Vec::new();
+    let takes_value = options_taking_values();
+    let mut kept: Vec<OsString> = Vec::new();
     let mut excluded = Vec::new();
     let mut in_query = false;
     let mut after_separator = false;
     for arg in args {
         let text = arg.to_string_lossy();
-        if in_query && !after_separator && is_exclusion(&text) {
+        let is_value = kept
+            .last()
+            .is_some_and(|last| takes_value.iter().any(|o| *o == last.to_string_lossy()));
+        if in_query && !after_separator && !is_value && is_exclusion(&text) {
             excluded.push(text.into_owned());
             continue;
         }
@@ -186,6 +191,23 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Cli {
         args.excluded = excluded;
     }
     cli
+}
+
+/// `--limit`, `-n`, `--half-life`, …: the options of `query` (and the global ones) that are
+/// followed by a value.
+fn options_taking_values() -> Vec<String> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let query = command.find_subcommand("query").expect("a query command");
+    query
+        .get_arguments()
+        .chain(command.get_arguments())
+        .filter(|a| a.get_action().takes_values())
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|s| format!("-{s}"));
+            long.into_iter().chain(short)
+        })
+        .collect()
 }
 
 fn is_exclusion(arg: &str) -> bool {
@@ -216,5 +238,12 @@ mod tests {
         );
         assert_eq!(query_of(&["ns", "query", "-广告"]), "-广告");
         assert_eq!(query_of(&["ns", "query", "--", "-ai", "经济"]), "-ai 经济");
+        // An option's value is not an exclusion.
+        let cli = parse(["ns", "query", "经济", "--half-life", "-3", "-广告"].map(OsString::from));
+        let Command::Query(q) = cli.command else {
+            panic!("not a query")
+        };
+        assert_eq!(q.half_life, Some(-3.0));
+        assert_eq!(q.excluded, ["-广告"]);
     }
 }

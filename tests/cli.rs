@@ -377,6 +377,10 @@ fn exit_codes_and_one_line_errors() {
             "newssearch index",
         ),
         (&["index", "missing-folder"][..], "missing-folder"),
+        (
+            &["query", "数字化", "--half-life", "-3"][..],
+            "--half-life \"-3\": must be a positive number",
+        ),
     ] {
         let out = env.run_ok(args, 2);
         let err = stderr(&out);
