@@ -1,6 +1,7 @@
 //! Indexing a folder of posts, incrementally: only what changed is read again.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -152,7 +153,7 @@ impl NewsIndex {
             let docs: Vec<Result<TantivyDocument, String>> = chunk
                 .par_iter()
                 .map(|(file, _)| {
-                    let post = read_post(&file.path)?;
+                    let post = read_post(&file.path, file.size)?;
                     let path = file.path.to_string_lossy();
                     let info = FileInfo {
                         key: &file.key,
@@ -328,9 +329,9 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.file_name().as_encoded_bytes().starts_with(b".")
 }
 
-/// Reads and parses one file; the error is the reason to report.
-fn read_post(path: &Path) -> Result<Post, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+/// Reads and parses one file of `size` bytes (as the scan found it); the error is the reason to
+/// report. A file that grew past the limit since is read no further than the limit.
+fn read_post(path: &Path, size: u64) -> Result<Post, String> {
     if size > MAX_POST_BYTES {
         return Err(PostError::TooLarge {
             size,
@@ -338,6 +339,9 @@ fn read_post(path: &Path) -> Result<Post, String> {
         }
         .to_string());
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_POST_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
     Post::from_bytes(&bytes).map_err(|e| e.to_string())
 }
