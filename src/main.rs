@@ -194,13 +194,14 @@ fn unknown_filters(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result
 }
 
 /// When nothing matched a query with a `*`, says that it is not a wildcard (a user of other
-/// engines types `数字*`), and that none is needed.
+/// engines types `数字*`), and how words are matched instead.
 fn wildcard_note(query: &str) -> anyhow::Result<()> {
     if query.contains(['*', '＊']) {
         writeln!(
             anstream::stderr().lock(),
-            "note: * is searched for as a character, not as a wildcard; no wildcard is needed: \
-             every query finds what contains it (数字 finds 数字化, 数字经济)"
+            "note: * is searched for as a character, not as a wildcard; Chinese needs none \
+             (数字 finds 数字化), and Latin letters and digits match whole words (AI finds \
+             AI芯片, not said)"
         )?;
     }
     Ok(())
