@@ -11,7 +11,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use cli::{Cli, Command, ExplainArgs, IndexArgs, QueryArgs};
 use newssearch::analysis::Segmenter;
 use newssearch::output::{JsonResults, write_explanation, write_report, write_results};
-use newssearch::{Dictionary, Error, IndexOptions, NewsIndex, SearchRequest, USER_DICT_FILE};
+use newssearch::{
+    Dictionary, Error, Holding, IndexOptions, NewsIndex, Scope, SearchRequest, USER_DICT_FILE,
+};
 
 /// mimalloc instead of the system allocator: parsing and indexing make many small allocations
 /// on several threads, where it is faster and keeps less freed memory around.
@@ -159,6 +161,7 @@ fn query(cli: &Cli, args: &QueryArgs) -> anyhow::Result<u8> {
     if results.total == 0 {
         unknown_filters(&index, &request)?;
         wildcard_note(&request.query)?;
+        missing_note(&index, &request)?;
     }
     Ok(if results.total > 0 { FOUND } else { NOTHING })
 }
@@ -189,6 +192,43 @@ fn unknown_filters(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result
         if !unknown.is_empty() {
             writeln!(err, "note: no post has tag {}", quoted(&unknown))?;
         }
+    }
+    Ok(())
+}
+
+/// When nothing matched a query of several strings, says which of them no post holds, or, when
+/// each is held by some post, how many hold each.
+fn missing_note(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result<()> {
+    let holding = index.holding_each(request)?;
+    if holding.len() < 2 {
+        return Ok(());
+    }
+    let filtered = !request.categories.is_empty()
+        || !request.tags.is_empty()
+        || request.from.is_some()
+        || request.to.is_some();
+    let within = if filtered { " within the filters" } else { "" };
+    let mut err = anstream::stderr().lock();
+    let absent: Vec<&Holding> = holding.iter().filter(|h| h.posts == 0).collect();
+    for h in &absent {
+        let place = match h.scope {
+            Scope::All => "post",
+            Scope::Title => "title",
+            Scope::Body => "body",
+        };
+        writeln!(err, "note: no {place}{within} contains {:?}", h.text)?;
+    }
+    if absent.is_empty() {
+        let counts: Vec<String> = holding
+            .iter()
+            .map(|h| format!("{} {}", h.text, h.posts))
+            .collect();
+        writeln!(
+            err,
+            "note: each string is in some post{within} ({}), but no post holds all that the \
+             query asks for",
+            counts.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -490,6 +490,52 @@ fn unknown_category_or_tag_is_pointed_out() {
 }
 
 #[test]
+fn an_empty_result_says_which_string_no_post_holds() {
+    let env = TestEnv::new();
+    env.write(
+        "posts/a.md",
+        "---\ntitle: 短讯\ndate: 2024-03-01\n---\n推进碳中和与绿色发展。\n",
+    );
+    env.write(
+        "posts/b.md",
+        "---\ntitle: 短讯\ndate: 2024-03-02\n---\n制造业数字化转型。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    let note = |args: &[&str]| {
+        let mut all = vec!["query"];
+        all.extend_from_slice(args);
+        stderr(&env.run_ok(&all, 1))
+    };
+    assert_eq!(
+        note(&["碳中和", "区块链"]),
+        "note: no post contains \"区块链\"\n"
+    );
+    assert_eq!(
+        note(&["碳中和", "title:绿色"]),
+        "note: no title contains \"绿色\"\n"
+    );
+    // Cut into words, the one no post holds is named (区块链, with what the cut joined to it).
+    let err = note(&["数字化转型区块链"]);
+    assert!(
+        err.starts_with("note: no post contains \"") && err.contains("区块链\"\n"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = note(&["碳中和", "数字化"]);
+    assert!(
+        err.contains("each string is in some post (碳中和 1, 数字化 1)"),
+        "{err}"
+    );
+    let err = note(&["碳中和", "数字化", "--from", "2024-03-02"]);
+    assert!(
+        err.contains("no post within the filters contains \"碳中和\""),
+        "{err}"
+    );
+    // A single string: the count already says it.
+    assert!(note(&["区块链"]).is_empty());
+}
+
+#[test]
 fn a_star_that_finds_nothing_is_said_not_to_be_a_wildcard() {
     let env = indexed();
     let err = stderr(&env.run_ok(&["query", "数字*"], 1));

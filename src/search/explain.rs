@@ -64,6 +64,19 @@ pub struct StringMatch {
     pub in_body: usize,
 }
 
+/// How many posts hold one string a query requires, on its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct Holding {
+    /// The clause as typed.
+    pub clause: String,
+    /// The normalised string.
+    pub text: String,
+    /// Where it was looked for.
+    pub scope: super::Scope,
+    /// The posts that hold it (the request's filters applied).
+    pub posts: usize,
+}
+
 impl NewsIndex {
     /// Explains `request`'s query, and, with `path`, how that post matches it.
     ///

@@ -28,7 +28,7 @@ use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentD
 use tantivy::schema::{Field, OwnedValue};
 use tantivy::{DocAddress, Score, Searcher};
 
-pub use explain::{ClauseMatch, Explanation, PostExplanation, StringMatch};
+pub use explain::{ClauseMatch, Explanation, Holding, PostExplanation, StringMatch};
 pub use facets::{FacetCount, Facets};
 pub use focus::{FOCUS_BONUS, FOCUS_WINDOW, FocusWord, TitleFocus};
 pub use plan::{ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST};
@@ -39,6 +39,7 @@ pub use snippet::{
 };
 pub use syntax::{Clause, MAX_QUERY_CHARS, ParsedQuery, Scope, SyntaxError, parse};
 
+use crate::analysis::Vocabulary;
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
 pub(crate) use columns::ColumnCache;
@@ -228,6 +229,29 @@ impl NewsIndex {
         self.plan(&searcher, &columns, request)
     }
 
+    /// How many posts hold each string the query's clauses require (exclusions aside), each on
+    /// its own and with the request's filters: which of them keeps a query from matching.
+    pub fn holding_each(&self, request: &SearchRequest) -> Result<Vec<Holding>> {
+        let searcher = self.reader.searcher();
+        let columns = self.columns.get(&searcher)?;
+        let plan = self.plan(&searcher, &columns, request)?;
+        let vocabulary = self.vocabulary();
+        let planner = self.planner(&searcher, &columns, &vocabulary);
+        let mut holding = Vec::new();
+        for clause in plan.clauses.iter().filter(|c| !c.excluded) {
+            for text in &clause.required {
+                let query = planner.holding(text, clause.scope, request);
+                holding.push(Holding {
+                    clause: clause.text.clone(),
+                    text: text.clone(),
+                    scope: clause.scope,
+                    posts: searcher.search(query.as_ref(), &tantivy::collector::Count)?,
+                });
+            }
+        }
+        Ok(holding)
+    }
+
     fn plan(
         &self,
         searcher: &Searcher,
@@ -236,13 +260,22 @@ impl NewsIndex {
     ) -> Result<Plan> {
         let parsed = syntax::parse(&crate::analysis::without_invisible(&request.query))
             .map_err(|e| Error::query(&request.query, e.0))?;
+        self.planner(searcher, columns, &self.vocabulary())
+            .plan(&parsed, request)
+    }
+
+    fn planner<'a>(
+        &'a self,
+        searcher: &'a Searcher,
+        columns: &'a Arc<Columns>,
+        vocabulary: &'a Vocabulary,
+    ) -> Planner<'a> {
         Planner {
             fields: &self.fields,
             searcher,
             columns,
-            vocabulary: &self.vocabulary(),
+            vocabulary,
         }
-        .plan(&parsed, request)
     }
 
     #[allow(clippy::type_complexity)]

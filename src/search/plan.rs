@@ -58,7 +58,8 @@ pub struct ClausePlan {
     /// Strings that must all occur (substring match on units): the words of a bare clause, or
     /// the whole phrase of a quoted one.
     pub required: Vec<String>,
-    /// The whole clause, rewarded when it occurs literally (bare clauses of several words).
+    /// The whole clause, rewarded when it occurs literally (bare clauses of several words, or
+    /// of one word with brackets or sentence marks around it).
     pub literal: Option<String>,
     /// The words scored with BM25.
     pub words: Vec<String>,
@@ -153,6 +154,14 @@ impl Planner<'_> {
             clauses,
             bars,
         })
+    }
+
+    /// The posts whose `scope` holds `text`, the filters of `request` applied: one required
+    /// string on its own.
+    pub fn holding(&self, text: &str, scope: Scope, request: &SearchRequest) -> Box<dyn Query> {
+        let mut parts = vec![(Occur::Must, self.contains(text, scope))];
+        parts.extend(self.filters(request).into_iter().map(|f| (Occur::Must, f)));
+        one_or_boolean(parts)
     }
 
     /// Rewards posts whose title contains what every clause requires (queries without OR).
