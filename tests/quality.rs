@@ -16,6 +16,11 @@ fn explain_shows_normalisation_segmentation_and_score() {
     let out = stdout(&env.run_ok(&["explain", "數字化轉型 -广告"], 0));
     assert!(out.contains("normalised  数字化转型"), "{out}");
     assert!(out.contains("excludes    广告"), "{out}");
+    let (a, b) = (env.query(&["数字化"]).total, env.query(&["转型"]).total);
+    assert!(
+        out.contains(&format!("held by     数字化 in {a} posts · 转型 in {b} posts")),
+        "{out}"
+    );
     let post = "posts/2024-01-20-fanti.txt";
     let out = stdout(&env.run_ok(&["explain", "数字化转型", post], 0));
     assert!(out.contains("1 in the title"), "{out}");
@@ -53,6 +58,15 @@ fn explain_json_agrees_with_the_search_score() {
         hit.score
     );
     assert_eq!(json["clauses"].as_array().unwrap().len(), 2);
+    // Each required string's count is what a search for it alone finds.
+    let holding = json["holding"].as_array().unwrap();
+    assert_eq!(holding.len(), 2);
+    for held in holding {
+        let text = held["text"].as_str().unwrap();
+        let alone = env.query(&[text]).total;
+        assert!(alone > 0, "{text}");
+        assert_eq!(held["posts"].as_u64().unwrap(), alone as u64, "{text}");
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::ops::Range;
 use anstyle::{AnsiColor, Style};
 
 use crate::index::IndexReport;
-use crate::search::{Explanation, FOCUS_WINDOW, FacetCount, Hit, SearchResults};
+use crate::search::{Explanation, FOCUS_WINDOW, FacetCount, Hit, Scope, SearchResults};
 
 const TITLE: Style = Style::new().bold();
 const MATCH: Style = AnsiColor::Red.on_default().bold();
@@ -166,7 +166,7 @@ pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::
         "{TITLE}query{TITLE:#} {:?}",
         sanitize(&explanation.query)
     )?;
-    for clause in &explanation.clauses {
+    for (i, clause) in explanation.clauses.iter().enumerate() {
         let mut kind = vec![format!("{:?}", clause.scope).to_lowercase()];
         if clause.exact {
             kind.push("exact".into());
@@ -197,6 +197,25 @@ pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::
             "    {verb:11} {}",
             sanitize(&clause.required.join(" AND "))
         )?;
+        let held: Vec<String> = explanation
+            .holding
+            .iter()
+            .filter(|h| h.clause == i)
+            .map(|h| {
+                let place = match (h.scope, h.posts) {
+                    (Scope::Title, 1) => "title",
+                    (Scope::Title, _) => "titles",
+                    (Scope::Body, 1) => "body",
+                    (Scope::Body, _) => "bodies",
+                    (Scope::All, 1) => "post",
+                    (Scope::All, _) => "posts",
+                };
+                format!("{} in {} {place}", sanitize(&h.text), h.posts)
+            })
+            .collect();
+        if !held.is_empty() {
+            writeln!(out, "    held by     {}", held.join(" · "))?;
+        }
         if let Some(literal) = &clause.literal {
             writeln!(
                 out,

@@ -18,6 +18,8 @@ pub struct Explanation {
     pub query: String,
     /// Each clause: normalisation, segmentation, what it requires and what it rewards.
     pub clauses: Vec<ClausePlan>,
+    /// How many posts hold each string the clauses require, on its own (filters applied).
+    pub holding: Vec<Holding>,
     /// The post asked about, if any.
     pub post: Option<PostExplanation>,
 }
@@ -67,8 +69,8 @@ pub struct StringMatch {
 /// How many posts hold one string a query requires, on its own.
 #[derive(Debug, Clone, Serialize)]
 pub struct Holding {
-    /// The clause as typed.
-    pub clause: String,
+    /// The clause's place in the query's clauses (as [`Explanation::clauses`] lists them).
+    pub clause: usize,
     /// The normalised string.
     pub text: String,
     /// Where it was looked for.
@@ -95,6 +97,7 @@ impl NewsIndex {
         Ok(Explanation {
             query: request.query.clone(),
             clauses: plan.clauses,
+            holding: self.holding_each(request)?,
             post,
         })
     }

@@ -238,11 +238,11 @@ impl NewsIndex {
         let vocabulary = self.vocabulary();
         let planner = self.planner(&searcher, &columns, &vocabulary);
         let mut holding = Vec::new();
-        for clause in plan.clauses.iter().filter(|c| !c.excluded) {
+        for (i, clause) in plan.clauses.iter().enumerate().filter(|(_, c)| !c.excluded) {
             for text in &clause.required {
                 let query = planner.holding(text, clause.scope, request);
                 holding.push(Holding {
-                    clause: clause.text.clone(),
+                    clause: i,
                     text: text.clone(),
                     scope: clause.scope,
                     posts: searcher.search(query.as_ref(), &tantivy::collector::Count)?,
