@@ -18,7 +18,9 @@ fn explain_shows_normalisation_segmentation_and_score() {
     assert!(out.contains("excludes    广告"), "{out}");
     let (a, b) = (env.query(&["数字化"]).total, env.query(&["转型"]).total);
     assert!(
-        out.contains(&format!("held by     数字化 in {a} posts · 转型 in {b} posts")),
+        out.contains(&format!(
+            "held by     数字化 in {a} posts · 转型 in {b} posts"
+        )),
         "{out}"
     );
     let post = "posts/2024-01-20-fanti.txt";
