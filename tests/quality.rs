@@ -258,6 +258,49 @@ fn a_headline_about_the_query_ranks_above_one_with_a_second_topic() {
     assert!(out.contains("赫尔辛基"), "{out}");
 }
 
+#[test]
+fn a_headline_holding_every_word_typed_ranks_above_one_holding_fewer() {
+    let env = TestEnv::new();
+    write_common_words(&env);
+    for i in 0..3 {
+        env.write(
+            &format!("posts/town{i}.md"),
+            format!("---\ntitle: 短讯{i}\n---\n城乡面貌。\n"),
+        );
+    }
+    // About 充电 and a word of middling weight: the query's words are most of its headline.
+    env.write(
+        "posts/fewer.md",
+        "---\ntitle: 我国充电工作取得发展 城乡\n---\n公共充电设施增多。\n",
+    );
+    // Both words, in a headline with more besides.
+    env.write(
+        "posts/every.md",
+        "---\ntitle: 增强公共充电保障能力 提升出行体验\n---\n公共充电设施增多。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(env.names(&["公共 充电"]), ["every.md", "fewer.md"]);
+    let focus = |post: &str| {
+        let out = env.run_ok(&["explain", "公共 充电", post, "--json"], 0);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["post"]["focus"].clone()
+    };
+    let (fewer, every) = (focus("posts/fewer.md"), focus("posts/every.md"));
+    assert!(
+        fewer["share"].as_f64() > every["share"].as_f64(),
+        "{fewer} vs {every}"
+    );
+    assert_eq!(fewer["coverage"].as_f64(), Some(0.5), "{fewer}");
+    assert_eq!(every["coverage"].as_f64(), Some(1.0), "{every}");
+    for focus in [fewer, every] {
+        let bonus = 200.0 * focus["share"].as_f64().unwrap() * focus["coverage"].as_f64().unwrap();
+        assert!(
+            (focus["bonus"].as_f64().unwrap() - bonus).abs() < 1e-3,
+            "{focus}"
+        );
+    }
+}
+
 /// The title focus re-orders a fixed number of candidates, so pages of any size read from one
 /// order.
 #[test]

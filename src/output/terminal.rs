@@ -256,8 +256,8 @@ pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::
     if let Some(focus) = &post.focus {
         writeln!(
             out,
-            "  title focus: the query holds {:.3} of the headline's weight: +{:.3} when among the first {FOCUS_WINDOW} by score",
-            focus.share, focus.bonus
+            "  title focus: the query holds {:.3} of the headline's weight, the headline {:.3} of the query's strings: +{:.3} when among the first {FOCUS_WINDOW} by score",
+            focus.share, focus.coverage, focus.bonus
         )?;
         let words: Vec<String> = focus
             .words

@@ -166,7 +166,7 @@ impl NewsIndex {
         let vocabulary = self.vocabulary();
         let focus = explained.is_some().then(|| {
             Focus::new(clauses, &vocabulary, searcher.num_docs())
-                .explain(&text(self.fields.title_words))
+                .explain(&text(self.fields.title_words), &title)
         });
         Ok(PostExplanation {
             path: text(self.fields.path),

@@ -23,6 +23,7 @@
 use serde::Serialize;
 use tantivy::{DocAddress, Score};
 
+use super::find_needles;
 use super::plan::ClausePlan;
 use super::syntax::Scope;
 use crate::analysis::Vocabulary;
@@ -53,9 +54,11 @@ pub struct TitleFocus {
     pub words: Vec<FocusWord>,
     /// The query words' share of the headline's weight, 0 to 1.
     pub share: f32,
+    /// The headline's share of the strings the query requires (those it holds), 0 to 1.
+    pub coverage: f32,
     /// What the focus adds to the post's score when it is among the first [`FOCUS_WINDOW`]
-    /// candidates: [`FOCUS_BONUS`] × `share` (decayed like the rest of the score in a search
-    /// with a half-life).
+    /// candidates: [`FOCUS_BONUS`] × `share` × `coverage` (decayed like the rest of the score
+    /// in a search with a half-life).
     pub bonus: Score,
 }
 
@@ -63,6 +66,9 @@ pub struct TitleFocus {
 pub(crate) struct Focus<'a> {
     /// What the positive clauses that may match a title require or reward.
     strings: Vec<&'a str>,
+    /// What they require (every alternative of an `OR`: a headline holding both sides covers
+    /// more of the query than one holding one).
+    required: Vec<String>,
     vocabulary: &'a Vocabulary,
     /// Texts the vocabulary counted: a title and a body for each post.
     texts: f64,
@@ -76,8 +82,14 @@ impl<'a> Focus<'a> {
             .flat_map(|c| c.required.iter().chain(c.literal.iter()))
             .map(String::as_str)
             .collect();
+        let required = clauses
+            .iter()
+            .filter(|c| !c.excluded && c.scope != Scope::Body)
+            .flat_map(|c| c.required.iter().cloned())
+            .collect();
         Focus {
             strings,
+            required,
             vocabulary,
             texts: 2.0 * posts as f64,
         }
@@ -122,9 +134,38 @@ impl<'a> Focus<'a> {
         }
     }
 
-    /// The focus of a post whose headline words are `words`, word by word.
-    pub fn explain(&self, words: &str) -> TitleFocus {
+    /// The share of the query's required strings that `title` holds (matched as the index
+    /// matches them): a headline that leaves out a word typed is less likely the story asked
+    /// for, however much of it the words it holds make up.
+    fn coverage(&self, title: &str) -> f32 {
+        if self.required.is_empty() {
+            return 1.0;
+        }
+        let held = find_needles(title, &self.required)
+            .iter()
+            .fold(0, |held, m| held | m.needles);
+        let held = (0..self.required.len())
+            .filter(|&i| held & (1 << i.min(63)) != 0)
+            .count();
+        held as f32 / self.required.len() as f32
+    }
+
+    /// What the focus adds to a post whose headline words are `words` and whose title is
+    /// `title`: [`FOCUS_BONUS`] × the query words' share of the headline × the headline's share
+    /// of the query's strings.
+    fn bonus(&self, words: &str, title: &str) -> Score {
         let share = self.share(words);
+        if share == 0.0 {
+            return 0.0;
+        }
+        FOCUS_BONUS * share * self.coverage(title)
+    }
+
+    /// The focus of a post whose headline words are `words` and whose title is `title`, word by
+    /// word.
+    pub fn explain(&self, words: &str, title: &str) -> TitleFocus {
+        let share = self.share(words);
+        let coverage = self.coverage(title);
         TitleFocus {
             words: words
                 .split(' ')
@@ -136,17 +177,18 @@ impl<'a> Focus<'a> {
                 })
                 .collect(),
             share,
-            bonus: FOCUS_BONUS * share,
+            coverage,
+            bonus: self.bonus(words, title),
         }
     }
 
     /// Adds each of the first [`FOCUS_WINDOW`] candidates' focus bonus (and that of any tied
     /// with the last of them), scaled by `decay(address)`, and orders them again (equal scores
-    /// keep their order). `words(address)` reads a post's stored headline words.
+    /// keep their order). `headline(address)` reads a post's stored headline words and title.
     pub fn rerank(
         &self,
         ranked: &mut [(Score, DocAddress)],
-        mut words: impl FnMut(DocAddress) -> tantivy::Result<String>,
+        mut headline: impl FnMut(DocAddress) -> tantivy::Result<(String, String)>,
         decay: impl Fn(DocAddress) -> f32,
     ) -> tantivy::Result<()> {
         let mut window = ranked.len().min(FOCUS_WINDOW);
@@ -156,7 +198,8 @@ impl<'a> Focus<'a> {
             window += 1;
         }
         for (score, address) in &mut ranked[..window] {
-            *score += FOCUS_BONUS * self.share(&words(*address)?) * decay(*address);
+            let (words, title) = headline(*address)?;
+            *score += self.bonus(&words, &title) * decay(*address);
         }
         ranked[..window].sort_by(|a, b| b.0.total_cmp(&a.0));
         Ok(())

@@ -170,10 +170,8 @@ impl NewsIndex {
                                 &read[read.len() - 1].1
                             }
                         };
-                        Ok(doc
-                            .text(self.fields.title_words)
-                            .unwrap_or_default()
-                            .to_owned())
+                        let text = |field| doc.text(field).unwrap_or_default().to_owned();
+                        Ok((text(self.fields.title_words), text(self.fields.title_text)))
                     },
                     |address| {
                         let dates = &columns.segment(address.segment_ord).date;
