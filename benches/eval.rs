@@ -135,8 +135,9 @@ fn main() {
     let ours = NewsIndex::create(&scratch.path().join("newssearch")).expect("create index");
     ours.index_folder(&options.corpus, &IndexOptions::default(), &mut |_| {})
         .expect("index corpus");
-    let theirs = reference::Reference::build(&scratch.path().join("reference"), &options.corpus)
-        .expect("reference index");
+    let theirs =
+        reference::Reference::build_in_order(&scratch.path().join("reference"), &options.corpus)
+            .expect("reference index");
     let engines: Vec<Box<dyn Engine>> = vec![
         Box::new(Newssearch(ours)),
         Box::new(ReferenceEngine(theirs)),

@@ -60,6 +60,18 @@ pub fn files(folder: &Path) -> Vec<PathBuf> {
 impl Reference {
     /// Indexes every post under `folder` into a new index in `dir`, through commit.
     pub fn build(dir: &Path, folder: &Path) -> tantivy::Result<Reference> {
+        Reference::build_with(dir, folder, None)
+    }
+
+    /// [`Reference::build`] on one indexing thread: the posts keep the order of their files,
+    /// so equal scores come in that order on every run (with tantivy's default threads they
+    /// come in the order the threads happened to write them). Scores are the same either way:
+    /// BM25's statistics are the whole index's.
+    pub fn build_in_order(dir: &Path, folder: &Path) -> tantivy::Result<Reference> {
+        Reference::build_with(dir, folder, Some(1))
+    }
+
+    fn build_with(dir: &Path, folder: &Path, threads: Option<usize>) -> tantivy::Result<Reference> {
         // Only an index (or nothing) is replaced: a folder of posts given by mistake is not.
         if dir.exists() {
             let is_index = dir.join("meta.json").exists();
@@ -76,7 +88,10 @@ impl Reference {
         let (schema, path, title, body) = schema();
         let index = Index::create_in_dir(dir, schema)?;
         register(&index);
-        let mut writer = index.writer(200_000_000)?;
+        let mut writer = match threads {
+            Some(threads) => index.writer_with_num_threads(threads, 200_000_000)?,
+            None => index.writer(200_000_000)?,
+        };
         for file in files(folder) {
             let Ok(bytes) = std::fs::read(&file) else {
                 continue;
