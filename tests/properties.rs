@@ -199,6 +199,41 @@ proptest! {
         }
     }
 
+    /// What `holding_each` counts for each required string is the number of posts that
+    /// contain it, and a query matches nothing when one of its strings is in no post.
+    #[test]
+    fn each_required_string_is_counted_as_a_scan_counts_it(
+        posts in proptest::collection::vec((mixed_text(8), mixed_text(30)), 1..7),
+        query in mixed_text(10),
+    ) {
+        let query = query.replace(['"', '-'], "");
+        prop_assume!(!truth::canonical(&query).trim().is_empty());
+        let index = NewsIndex::create_in_ram().unwrap();
+        index.add_posts(posts.iter().enumerate().map(|(i, (title, body))| {
+            (format!("{i}"), Post { title: title.clone(), body: body.clone(), ..Post::default() })
+        })).unwrap();
+        let request = SearchRequest { show_reprints: true, ..SearchRequest::new(query.clone()) };
+        let Ok(holding) = index.holding_each(&request) else {
+            return Ok(());
+        };
+        let texts: Vec<String> = posts
+            .iter()
+            .enumerate()
+            .map(|(i, (title, body))| {
+                let title = if title.is_empty() { i.to_string() } else { title.clone() };
+                format!("{}\n{}", truth::canonical(&title), truth::canonical(body))
+            })
+            .collect();
+        for held in &holding {
+            let needle = truth::canonical(&held.text);
+            let scanned = texts.iter().filter(|t| truth::contains(t, &needle)).count();
+            prop_assert_eq!(held.posts, scanned, "{:?} in {:?}", held.text, posts);
+        }
+        if holding.iter().any(|h| h.posts == 0) {
+            prop_assert_eq!(index.search(&request).unwrap().total, 0);
+        }
+    }
+
     #[test]
     fn any_query_searches_or_fails_cleanly(query in ".{0,60}") {
         let index = NewsIndex::create_in_ram().unwrap();
