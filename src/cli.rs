@@ -165,8 +165,8 @@ impl QueryArgs {
 
 /// Parses the command line. Query arguments such as `-广告` (a `-` before anything but an ASCII
 /// letter or another `-`) cannot be options, so they are taken out of clap's way and added back
-/// to the query as exclusions.
-/// An option's value is its value, though: `--half-life -3` is refused for what it says.
+/// to the query as exclusions; except an option's value (`--half-life -3` is refused for what
+/// it says, not taken for an exclusion).
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Cli {
     let takes_value = options_taking_values();
     let mut kept: Vec<OsString> = Vec::new();

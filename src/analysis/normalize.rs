@@ -187,7 +187,8 @@ fn is_ignorable(c: char) -> bool {
 
 /// Whether `c` wraps or ends a phrase rather than belonging to it: a bracket, a quotation mark
 /// or sentence punctuation (Unicode's Ps, Pe, Pi and Pf categories, Quotation_Mark and
-/// Terminal_Punctuation: `(` `)` `《` `》` `"` `“` `”` `。` `，` `、` `!`). `%`, `#`, `+`, `-` and other symbols are not.
+/// Terminal_Punctuation: `(` `)` `《` `》` `"` `“` `”` `。` `，` `、` `!`). `%`, `#`, `+`,
+/// `-` and other symbols are not.
 pub fn is_edge_punctuation(c: char) -> bool {
     in_ranges(EDGE_PUNCTUATION, c)
 }

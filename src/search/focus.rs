@@ -17,6 +17,10 @@
 //! frequencies come from the index's vocabulary, so they follow the corpus as it grows. The
 //! window is fixed, so every page is cut from one order.
 //!
+//! The share is then multiplied by the share of the query's required strings the title holds:
+//! a headline all about one of two words typed is not the story asked for as surely as one
+//! holding both, however focused.
+//!
 //! Measured with `cargo run --release --example eval` (three samples of 1,000 known items):
 //! the cube beat IDF itself and its square; ten candidates did as well as fifteen or thirty.
 
@@ -141,11 +145,9 @@ impl<'a> Focus<'a> {
         if self.required.is_empty() {
             return 1.0;
         }
-        let held = find_needles(title, &self.required)
-            .iter()
-            .fold(0, |held, m| held | m.needles);
+        let found = find_needles(title, &self.required);
         let held = (0..self.required.len())
-            .filter(|&i| held & (1 << i.min(63)) != 0)
+            .filter(|&i| found.iter().any(|m| m.holds(i)))
             .count();
         held as f32 / self.required.len() as f32
     }

@@ -71,6 +71,14 @@ pub struct Match {
     pub needles: u64,
 }
 
+impl Match {
+    /// Whether needle `i` occurs in the range (for needles from the 64th on: whether any of
+    /// them does).
+    pub fn holds(&self, i: usize) -> bool {
+        self.needles & needle_bit(i) != 0
+    }
+}
+
 fn needle_bit(i: usize) -> u64 {
     1 << i.min(63)
 }
