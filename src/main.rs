@@ -106,6 +106,13 @@ fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
         let mut out = io::stdout().lock();
         write_report(&mut out, &report, index.num_posts())?;
     }
+    let found = report.added + report.updated + report.unchanged + report.skipped.len();
+    if found == 0 {
+        eprintln!(
+            "newssearch: note: no files in {} (hidden files and folders are passed over)",
+            args.folder.display()
+        );
+    }
     if stale {
         eprintln!(
             "newssearch: note: posts indexed earlier were segmented with another user dictionary; \

@@ -417,6 +417,21 @@ fn indexing_the_current_folder_skips_the_index_itself() {
 }
 
 #[test]
+fn a_folder_without_files_is_pointed_out() {
+    let env = TestEnv::with_fixtures();
+    std::fs::create_dir_all(env.path("empty/.hidden")).unwrap();
+    env.write("empty/.hidden/post.md", "---\ntitle: 隐藏\n---\n正文\n");
+    let out = env.run_ok(&["index", "empty"], 0);
+    assert!(
+        stderr(&out).contains("no files in empty"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run_ok(&["index", "posts"], 0);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
 fn terminal_output_without_colour_when_piped() {
     let env = indexed();
     let out = stdout(&env.run_ok(&["query", "碳中和"], 0));
