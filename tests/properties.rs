@@ -234,13 +234,21 @@ proptest! {
         }
     }
 
+    /// Any string is searched for and explained, or refused as a query: never a panic or
+    /// another error.
     #[test]
     fn any_query_searches_or_fails_cleanly(query in ".{0,60}") {
         let index = NewsIndex::create_in_ram().unwrap();
         let post = Post { title: "数字化".into(), body: "数字化转型".into(), ..Post::default() };
         index.add_posts([("a", post)]).unwrap();
-        match index.search(&SearchRequest::new(query)) {
+        let request = SearchRequest::new(query);
+        match index.search(&request) {
             Ok(_) | Err(Error::Query { .. }) => {}
+            Err(other) => prop_assert!(false, "{other}"),
+        }
+        match index.explain(&request, Some("a")) {
+            Ok(explanation) => prop_assert!(explanation.post.is_some()),
+            Err(Error::Query { .. }) => {}
             Err(other) => prop_assert!(false, "{other}"),
         }
     }
