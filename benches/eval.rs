@@ -1,5 +1,7 @@
 //! Search-quality evaluation over the shared corpus: newssearch against the reference
-//! configuration (tantivy + jieba search mode + `QueryParser`, AND, title boosted).
+//! configuration (tantivy + jieba search mode + `QueryParser`, AND, title boosted). The
+//! reference is indexed on one thread, so that its equal scores come in file order and both
+//! rows are the same on every run.
 //!
 //! ```sh
 //! cargo run --release --example eval -- [CORPUS] [--queries FILE | --substrings N] [--seed N] [--sample N] [--seeds N]
