@@ -4,7 +4,10 @@ use std::io::BufReader;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, OnceLock};
 
+use aho_corasick::AhoCorasick;
 use jieba_rs::Jieba;
+
+use super::normalize::normalize;
 
 /// A jieba segmenter with an optional user dictionary.
 ///
@@ -15,6 +18,9 @@ pub struct Segmenter {
     id: u64,
     user_dict: Option<String>,
     jieba: OnceLock<Jieba>,
+    /// The user dictionary's words, normalised, as one automaton (`None` without any), built
+    /// on first use.
+    user_words: OnceLock<Option<AhoCorasick>>,
 }
 
 impl Default for Segmenter {
@@ -64,6 +70,7 @@ impl Segmenter {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             user_dict,
             jieba: OnceLock::new(),
+            user_words: OnceLock::new(),
         }
     }
 
@@ -82,6 +89,38 @@ impl Segmenter {
             }
             jieba
         })
+    }
+
+    /// Calls `f` with every occurrence in `text` (normalised) of a word of the user dictionary,
+    /// overlapping ones included; nothing without a user dictionary. Finding them is a pass of
+    /// one automaton over the text, far cheaper than cutting it with jieba.
+    pub fn each_user_word<'t>(&self, text: &'t str, mut f: impl FnMut(&'t str)) {
+        let Some(words) = self.user_words() else {
+            return;
+        };
+        for found in words.find_overlapping_iter(text) {
+            f(&text[found.range()]);
+        }
+    }
+
+    fn user_words(&self) -> Option<&AhoCorasick> {
+        self.user_words
+            .get_or_init(|| {
+                let words: Vec<String> = self
+                    .user_dict
+                    .as_deref()?
+                    .lines()
+                    .filter_map(|line| line.split_whitespace().next())
+                    .map(normalize)
+                    .filter(|word| !word.is_empty())
+                    .collect();
+                // Only a pattern set too large for memory fails to build: such a dictionary
+                // then only reaches jieba, not the counts.
+                (!words.is_empty())
+                    .then(|| AhoCorasick::new(&words).ok())
+                    .flatten()
+            })
+            .as_ref()
     }
 
     /// Search-mode segmentation of a run of Han characters: every dictionary word, including
@@ -133,6 +172,22 @@ mod tests {
         assert!(!plain.contains(&"泽连斯基".to_owned()), "{plain:?}");
         let custom = Segmenter::with_user_dict("泽连斯基 1000 nr\n").unwrap();
         assert!(words(&custom, "泽连斯基").contains(&"泽连斯基".to_owned()));
+    }
+
+    #[test]
+    fn user_words_are_found_in_normalised_text_overlapping_ones_too() {
+        let found = |segmenter: &Segmenter, text: &str| {
+            let mut words = Vec::new();
+            segmenter.each_user_word(text, |w| words.push(w.to_owned()));
+            words
+        };
+        assert!(found(&Segmenter::shared(), "泽连斯基").is_empty());
+        // Written in traditional script and full width, found in normalised text.
+        let custom = Segmenter::with_user_dict("澤連斯基 1000 nr\n连斯\nＡＩ芯片 5\n").unwrap();
+        assert_eq!(
+            found(&custom, "泽连斯基说，ai芯片和泽连斯基"),
+            ["连斯", "泽连斯基", "ai芯片", "连斯", "泽连斯基"]
+        );
     }
 
     #[test]

@@ -20,8 +20,9 @@ pub struct UnigramTokenizer;
 /// phrase of its bigrams, which matches exactly the posts that contain it; a single Han
 /// character is the range of bigrams that start with it.
 ///
-/// Made with [`BigramTokenizer::counting_words`], it also counts each text's jieba words into
-/// a [`WordCounts`]: the vocabulary queries are cut with (see [`super::Vocabulary`]).
+/// Made with [`BigramTokenizer::counting_words`], it also counts each text's words into a
+/// [`WordCounts`]: a title's jieba words, a body's lead's and its user-dictionary
+/// words (see [`super::Vocabulary`], the vocabulary queries are cut with).
 #[derive(Debug, Clone, Default)]
 pub struct BigramTokenizer {
     words: Option<(Arc<Segmenter>, Arc<WordCounts>)>,
@@ -115,17 +116,6 @@ pub(crate) fn word_ranges<U: Placed>(
     segmenter: &Segmenter,
 ) -> Vec<WordRange> {
     let mut words = Vec::new();
-    word_ranges_into(text, units, segmenter, &mut words);
-    words
-}
-
-/// [`word_ranges`], appended to `words`.
-pub(crate) fn word_ranges_into<U: Placed>(
-    text: &str,
-    units: &[U],
-    segmenter: &Segmenter,
-    words: &mut Vec<WordRange>,
-) {
     for run in runs(units) {
         match run {
             Run::Word(unit) => words.push((unit.chars().clone(), unit.bytes().clone())),
@@ -139,6 +129,7 @@ pub(crate) fn word_ranges_into<U: Placed>(
             }
         }
     }
+    words
 }
 
 /// The word tokens: jieba search-mode words of Han runs, and Latin/digit words.
@@ -160,8 +151,8 @@ pub fn word_tokens(
 /// The words of `title` that weigh in its title focus (see `search::focus`): jieba's words of
 /// its Han runs (the longest of search mode's: `上半年`, not also `上半` and `半年`) and its
 /// Latin/digit words, normalised, space separated. Words of one character are left out: jieba
-/// leaves a character alone only where it joins no word, so the vocabulary's count of `创` says
-/// little about how common it is.
+/// leaves a character alone only where it joins no word, and how many posts hold `创` says
+/// little about how rare the headline's subject is.
 pub fn headline_words(title: &str, segmenter: &Segmenter) -> String {
     let normalized = Normalized::new(title);
     let text = normalized.as_str();

@@ -1,37 +1,28 @@
-//! The words jieba found in the indexed texts, with how many texts held each: the dictionary
-//! queries are cut with.
+//! The words jieba found in the indexed titles and in the leads of the bodies, with how many
+//! texts held each: the dictionary queries are cut with.
 //!
-//! Bodies are matched and scored on unit bigrams only, so their jieba words have no postings of
-//! their own. They are still what a query should be cut into (`新能源汽车出口` into `新能源汽车`
-//! and `出口`, although no title holds either), so indexing counts them here, and the counts are
-//! kept beside the index as a finite-state map (the `fst` crate): looked up in well under a
-//! microsecond, read in a millisecond by a process that only searches.
+//! A title's jieba words are indexed for ranking, and every one of them is counted here. Bodies
+//! are matched and scored on unit bigrams; they are cut by jieba only for this count, and only
+//! their first sentence or so (`LEAD_UNITS` in `stream.rs`): cutting whole bodies took a quarter
+//! of the indexing time, and the words of headlines and leads, where news names what it is
+//! about, are what queries are made of (`新能源汽车出口` is cut into `新能源汽车` and `出口`).
+//! The user dictionary's words are counted wherever a body holds them. How common a word is in
+//! the whole bodies is read from the bigram index where ranking needs it (the title focus). The
+//! counts are kept beside the index as a finite-state map (the `fst` crate): looked up in well
+//! under a microsecond, read in a millisecond by a process that only searches.
 //!
 //! The counts are approximate by design: an updated post is counted again and a deleted one is
-//! not taken off. They only steer how a query is cut; which posts match never depends on them.
-
-use std::sync::{Mutex, MutexGuard};
+//! not taken off. They steer how a query is cut, which decides the words a bare query's posts
+//! must hold; a post holding the query as typed matches whatever the cut.
 
 use fst::{IntoStreamer, Streamer};
 use rustc_hash::FxHashMap;
+use std::sync::Mutex;
 
-/// Words and how many texts (titles and bodies) held each.
+/// Words and how many texts held each.
+#[derive(Clone)]
 pub struct Vocabulary {
     map: fst::Map<Vec<u8>>,
-    /// Counts already looked up by [`Vocabulary::doc_freq_cached`].
-    cached: Mutex<FxHashMap<Box<str>, u64>>,
-}
-
-/// How many looked-up counts a vocabulary keeps before it starts again.
-const CACHED_WORDS: usize = 1 << 16;
-
-impl Clone for Vocabulary {
-    fn clone(&self) -> Vocabulary {
-        Vocabulary {
-            map: self.map.clone(),
-            cached: Mutex::default(),
-        }
-    }
 }
 
 impl std::fmt::Debug for Vocabulary {
@@ -54,17 +45,13 @@ impl Vocabulary {
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let map = fst::Map::from_iter(words.iter().map(|(w, n)| (w.as_bytes(), *n)))
             .expect("keys are sorted and distinct");
-        Vocabulary {
-            map,
-            cached: Mutex::default(),
-        }
+        Vocabulary { map }
     }
 
     /// Reads a vocabulary written by [`Vocabulary::as_bytes`].
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Vocabulary, fst::Error> {
         Ok(Vocabulary {
             map: fst::Map::new(bytes)?,
-            cached: Mutex::default(),
         })
     }
 
@@ -76,27 +63,6 @@ impl Vocabulary {
     /// How many texts held `word` (0 for a word never seen).
     pub fn doc_freq(&self, word: &str) -> u64 {
         self.map.get(word).unwrap_or(0)
-    }
-
-    /// [`Vocabulary::doc_freq`], remembered: for words looked up again and again, such as the
-    /// words of the headlines that queries rank first (a lookup in the map walks a node per
-    /// byte, about 1,700 instructions for a word of two characters; a remembered one, a tenth).
-    pub fn doc_freq_cached(&self, word: &str) -> u64 {
-        if let Some(n) = self.cache().get(word) {
-            return *n;
-        }
-        // Looked up without the lock, so that other searches need not wait for it.
-        let n = self.doc_freq(word);
-        let mut cache = self.cache();
-        if cache.len() >= CACHED_WORDS {
-            cache.clear();
-        }
-        cache.insert(word.into(), n);
-        n
-    }
-
-    fn cache(&self) -> MutexGuard<'_, FxHashMap<Box<str>, u64>> {
-        self.cached.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// How many distinct words.
@@ -222,25 +188,5 @@ mod tests {
         let read = Vocabulary::from_bytes(vocabulary.as_bytes().to_vec()).unwrap();
         assert_eq!(read.words(), vocabulary.words());
         assert!(Vocabulary::from_bytes(b"not a vocabulary".to_vec()).is_err());
-    }
-
-    #[test]
-    fn remembered_counts_are_the_counts_even_past_the_cache_size() {
-        let words: Vec<(Box<str>, u64)> = (0..CACHED_WORDS as u64 + 10)
-            .map(|i| (format!("词{i}").into(), i % 7 + 1))
-            .collect();
-        let vocabulary = Vocabulary::from_counts(words.clone());
-        for _ in 0..2 {
-            for (word, n) in words.iter().step_by(997).chain(words.last()) {
-                assert_eq!(vocabulary.doc_freq_cached(word), *n, "{word}");
-            }
-            assert_eq!(vocabulary.doc_freq_cached("没有的词"), 0);
-        }
-        for (word, n) in &words {
-            assert_eq!(vocabulary.doc_freq_cached(word), *n, "{word}");
-        }
-        assert!(vocabulary.cache().len() <= CACHED_WORDS);
-        // A clone (a new generation's vocabulary is built, not cloned with its cache) starts empty.
-        assert!(vocabulary.clone().cache().is_empty());
     }
 }

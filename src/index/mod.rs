@@ -22,7 +22,8 @@ pub use schema::Fields;
 /// The file beside tantivy's own that records what built the index.
 const META_FILE: &str = "newssearch.json";
 
-/// The words jieba found in the indexed posts, that queries are cut with ([`Vocabulary`]).
+/// The words jieba found in the indexed titles and leads, that queries are cut with
+/// ([`Vocabulary`]).
 const VOCABULARY_FILE: &str = "vocabulary.fst";
 
 /// The user dictionary kept beside an index, used by every later `index` run.
@@ -267,8 +268,8 @@ impl NewsIndex {
         &self.meta
     }
 
-    /// The words queries are cut with: every word jieba found in the indexed titles and
-    /// bodies, with how many texts held it (approximately: see [`Vocabulary`]).
+    /// The words queries are cut with: every word jieba found in the indexed titles and the
+    /// leads of the bodies, with how many texts held each (approximately: see [`Vocabulary`]).
     pub fn vocabulary(&self) -> Arc<Vocabulary> {
         self.vocabulary
             .read()
@@ -451,10 +452,19 @@ mod tests {
         }
     }
 
-    /// Words that only bodies hold still cut queries, after the index is reopened; a rebuild
-    /// forgets them, and a damaged vocabulary file is reported, not ignored.
+    fn titled(title: &str) -> Post {
+        Post {
+            title: title.into(),
+            body: "正文。".into(),
+            ..Default::default()
+        }
+    }
+
+    /// The words of titles and leads cut queries, also after the index is reopened; a rebuild
+    /// forgets them, and a damaged vocabulary file is reported, not ignored. A body is cut into
+    /// words only at its start: a word further on is not counted.
     #[test]
-    fn body_words_cut_queries_across_reopening() -> Result<()> {
+    fn title_words_cut_queries_across_reopening() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let path = dir.path().join("index");
         let required = |index: &NewsIndex| -> Result<Vec<String>> {
@@ -464,10 +474,14 @@ mod tests {
         {
             let index = NewsIndex::create(&path)?;
             index.add_posts([
-                ("a.md", post("人工智能正在改变生活。")),
-                ("b.md", post("这一产业增长较快。")),
+                ("a.md", titled("人工智能正在改变生活")),
+                ("b.md", titled("这一产业增长较快")),
+                ("c.md", post("芯片制造加快发展。")),
+                ("d.md", post(&format!("{}集成电路", "正文。".repeat(40)))),
             ])?;
             assert_eq!(required(&index)?, ["人工智能", "产业"]);
+            assert_eq!(index.vocabulary().doc_freq("芯片"), 1);
+            assert_eq!(index.vocabulary().doc_freq("集成电路"), 0);
         }
         let reopened = NewsIndex::open(&path)?;
         assert!(reopened.vocabulary().doc_freq("人工智能") >= 1);
@@ -495,17 +509,17 @@ mod tests {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let path = dir.path().join("index");
         let index = NewsIndex::create(&path)?;
-        index.add_posts([("a.md", post("人工智能正在改变生活。"))])?;
+        index.add_posts([("a.md", titled("人工智能正在改变生活"))])?;
         let blocker = path.join(format!("{VOCABULARY_FILE}.partial"));
         std::fs::create_dir(&blocker).unwrap();
         let error = index
-            .add_posts([("b.md", post("这一产业增长较快。"))])
+            .add_posts([("b.md", titled("这一产业增长较快"))])
             .unwrap_err();
         assert!(error.to_string().contains(VOCABULARY_FILE), "{error}");
         assert_eq!(index.num_posts(), 1);
         assert_eq!(index.vocabulary().doc_freq("产业"), 0);
         std::fs::remove_dir(&blocker).unwrap();
-        index.add_posts([("b.md", post("这一产业增长较快。"))])?;
+        index.add_posts([("b.md", titled("这一产业增长较快"))])?;
         assert_eq!(index.num_posts(), 2);
         assert_eq!(NewsIndex::open(&path)?.vocabulary().doc_freq("产业"), 1);
         Ok(())

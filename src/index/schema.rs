@@ -22,14 +22,15 @@ pub struct Fields {
     /// The words of the title's headline (its column name left out), space separated, for the
     /// title focus (stored, not indexed).
     pub title_words: Field,
-    /// Title jieba words.
+    /// Title jieba words. Before `title_bi`: the bigram analyzer counts the words the word
+    /// analyzer cut (see `analysis::Prepared::count_words`).
     pub title: Field,
     /// Title Latin/digit words.
     pub title_uni: Field,
     /// Title unit bigrams with positions.
     pub title_bi: Field,
-    /// Body text (stored, not indexed). Its jieba words are not indexed: bodies are scored on
-    /// their bigrams, and the words go to the vocabulary queries are cut with.
+    /// Body text (stored, not indexed). Bodies are matched and scored on their bigrams; only
+    /// their leads are cut into jieba words, for the vocabulary.
     pub body_text: Field,
     /// Whether normalising the body changes none of its Han characters and white space
     /// ([`keeps_han_and_spaces`](crate::analysis::keeps_han_and_spaces)), worked out once at

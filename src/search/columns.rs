@@ -10,6 +10,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use rustc_hash::FxHashMap;
+
 use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::directory::{CompositeFile, FileSlice};
 use tantivy::index::SegmentId;
@@ -201,7 +203,12 @@ pub struct Columns {
     queries: AtomicU64,
     /// Which posts of each segment have a reprint in the index, found when first asked for.
     twins: OnceLock<Vec<Option<Arc<[u64]>>>>,
+    /// How many texts hold each word looked up ([`Columns::texts_holding`]).
+    held: Mutex<FxHashMap<Box<str>, Option<u64>>>,
 }
+
+/// How many words' counts a generation remembers before it starts again.
+const REMEMBERED_WORDS: usize = 1 << 16;
 
 impl Columns {
     /// The columns of the segment with this ordinal in the searcher they were opened for.
@@ -238,6 +245,24 @@ impl Columns {
     pub fn twins(&self) -> &[Option<Arc<[u64]>>] {
         self.twins.get_or_init(|| super::reprints::twins(self))
     }
+
+    /// How many texts hold `word`: `count()`, remembered for this generation. The title focus
+    /// asks it for every word of ten headlines a query, and the query's own words recur in
+    /// most of them, as the headlines of a long-running process's queries do.
+    pub fn texts_holding(&self, word: &str, count: impl FnOnce() -> Option<u64>) -> Option<u64> {
+        let held = || self.held.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = held().get(word) {
+            return *n;
+        }
+        // Counted without the lock, so that other searches need not wait for it.
+        let n = count();
+        let mut held = held();
+        if held.len() >= REMEMBERED_WORDS {
+            held.clear();
+        }
+        held.insert(word.into(), n);
+        n
+    }
 }
 
 /// The columns of the latest searcher generation seen.
@@ -271,6 +296,7 @@ impl ColumnCache {
             newest,
             queries: AtomicU64::new(0),
             twins: OnceLock::new(),
+            held: Mutex::default(),
         });
         if cached.is_none_or(|c| c.generation < generation)
             && let Ok(mut current) = self.current.lock()

@@ -5,7 +5,7 @@ use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use super::focus::{Focus, TitleFocus};
+use super::focus::{Focus, TitleFocus, texts_holding};
 use super::plan::ClausePlan;
 use super::{SearchRequest, find_matches};
 use crate::error::{Error, Result};
@@ -163,9 +163,9 @@ impl NewsIndex {
             })
             .collect();
         let explained = query.explain(searcher, address).ok();
-        let vocabulary = self.vocabulary();
+        let held = |word: &str| texts_holding(searcher, &self.fields, word);
         let focus = explained.is_some().then(|| {
-            Focus::new(clauses, &vocabulary, searcher.num_docs())
+            Focus::new(clauses, &held, searcher.num_docs())
                 .explain(&text(self.fields.title_words), &title)
         });
         Ok(PostExplanation {

@@ -132,8 +132,10 @@ impl NewsIndex {
             wanted + wanted.div_ceil(2)
         }
         .max(if focused { FOCUS_WINDOW } else { 1 });
-        let vocabulary = self.vocabulary();
-        let focus = Focus::new(&plan.clauses, &vocabulary, num_docs as u64);
+        let held = |word: &str| {
+            columns.texts_holding(word, || focus::texts_holding(&searcher, &self.fields, word))
+        };
+        let focus = Focus::new(&plan.clauses, &held, num_docs as u64);
         // The posts the focus read, kept for the hits: the window is most of the page.
         let mut read: Vec<(DocAddress, StoredValues)> = Vec::new();
         loop {
