@@ -502,6 +502,22 @@ mod tests {
         Ok(())
     }
 
+    /// A user dictionary's words are counted wherever a body holds them, past its lead too, so
+    /// that queries are cut into them.
+    #[test]
+    fn user_words_are_counted_anywhere_in_a_body() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
+        let segmenter = Arc::new(Segmenter::with_user_dict("量子通信网 10\n").unwrap());
+        let index = NewsIndex::create_with(&dir.path().join("index"), segmenter, None)?;
+        let body = format!("{}建设量子通信网。", "正文。".repeat(40));
+        index.add_posts([("a.md", post(&body)), ("b.md", post(&body))])?;
+        assert_eq!(index.vocabulary().doc_freq("量子通信网"), 2);
+        assert_eq!(index.vocabulary().doc_freq("建设"), 0, "past the lead");
+        let plan = index.plan_query(&SearchRequest::new("量子通信网建设"))?;
+        assert_eq!(plan.clauses[0].words[0], "量子通信网");
+        Ok(())
+    }
+
     /// When the vocabulary cannot be written, the batch is not committed and the error names
     /// the file; what was committed before stays, and the next run commits the batch.
     #[test]
