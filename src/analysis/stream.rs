@@ -251,17 +251,30 @@ impl TokenStream for Stream {
                     return false;
                 };
                 self.next += 1;
-                text.push_str(prepared.text(first));
                 match units.get(i + 1) {
-                    Some(second) => {
-                        // As `bigram`: words are joined with a space.
-                        if first.kind == UnitKind::Word || second.kind == UnitKind::Word {
-                            text.push(' ');
-                        }
+                    // As `bigram`: words are joined with a space.
+                    Some(second)
+                        if first.kind == UnitKind::Word || second.kind == UnitKind::Word =>
+                    {
+                        text.push_str(prepared.text(first));
+                        text.push(' ');
                         text.push_str(prepared.text(second));
                         (first.chars.start..second.chars.end, i)
                     }
+                    Some(second) => {
+                        // Two characters, side by side in the normalised text unless white
+                        // space parts them: copied in one piece when they are (most bigrams).
+                        if first.bytes.end == second.bytes.start {
+                            let both = first.bytes.start..second.bytes.end;
+                            text.push_str(&prepared.normalized.as_str()[both]);
+                        } else {
+                            text.push_str(prepared.text(first));
+                            text.push_str(prepared.text(second));
+                        }
+                        (first.chars.start..second.chars.end, i)
+                    }
                     None => {
+                        text.push_str(prepared.text(first));
                         text.push_str(END);
                         (first.chars.clone(), i)
                     }
