@@ -15,9 +15,10 @@
 //! not taken off. They steer how a query is cut, which decides the words a bare query's posts
 //! must hold; a post holding the query as typed matches whatever the cut.
 
+use std::sync::Mutex;
+
 use fst::{IntoStreamer, Streamer};
 use rustc_hash::FxHashMap;
-use std::sync::Mutex;
 
 /// Words and how many texts held each.
 #[derive(Clone)]

@@ -87,8 +87,8 @@ pub(crate) struct Focus<'a> {
 /// `None` for a lone character, which a headline's words never are (see
 /// [`headline_words`](crate::analysis::headline_words)). A few term lookups instead of a
 /// jieba pass over every body at index time to count its words, and the title focus ranks as
-/// well on these counts (`cargo run --release --example eval`: the same MRR@10 within ±0.004
-/// on every sample measured).
+/// well on these counts (`cargo run --release --example eval`: MRR@10 within ±0.002 of the
+/// vocabulary's counts on every sample measured, session 16).
 pub(crate) fn texts_holding(searcher: &Searcher, fields: &Fields, word: &str) -> Option<u64> {
     let held = |field, term: &str| {
         searcher
@@ -239,6 +239,50 @@ impl<'a> Focus<'a> {
             *score += self.bonus(&words, &title) * decay(*address);
         }
         ranked[..window].sort_by(|a, b| b.0.total_cmp(&a.0));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NewsIndex, Post};
+
+    fn post(title: &str, body: &str) -> Post {
+        Post {
+            title: title.into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Titles and bodies are counted apart, a two-character word exactly, a longer one by its
+    /// rarest bigram, a Latin word as a word; a lone character has no count.
+    #[test]
+    fn texts_holding_a_word_are_read_from_the_bigram_index() -> crate::Result<()> {
+        let index = NewsIndex::create_in_ram()?;
+        index.add_posts([
+            ("a.md", post("数字经济", "数字化转型，AI 芯片。")),
+            ("b.md", post("经济数据", "数据中心")),
+            ("c.md", post("其他", "字数不多，said")),
+        ])?;
+        let searcher = index.reader.searcher();
+        let held = |word: &str| texts_holding(&searcher, &index.fields, word);
+        assert_eq!(held("数字"), Some(2), "a's title and body");
+        assert_eq!(held("经济"), Some(2), "two titles");
+        assert_eq!(
+            held("数据中心"),
+            Some(1),
+            "数据 is in two texts, 据中 in one"
+        );
+        assert_eq!(
+            held("数字经济"),
+            Some(1),
+            "字经 and 经济 apart would say 1 and 2"
+        );
+        assert_eq!(held("ai"), Some(1), "a word, not the `ai` inside `said`");
+        assert_eq!(held("区块链"), Some(0));
+        assert_eq!(held("字"), None);
         Ok(())
     }
 }

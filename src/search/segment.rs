@@ -1,8 +1,9 @@
 //! Query segmentation without loading jieba: the index's own word list is the dictionary.
 //!
 //! Titles and the leads of bodies are segmented by jieba at index time, and the index's
-//! [`Vocabulary`] holds every word jieba found in them, with how many texts held it. A query is cut by dynamic programming over those words, which agrees with how the
-//! posts were cut and costs microseconds instead of jieba's 100–240 ms dictionary load.
+//! [`Vocabulary`] holds every word jieba found in them, with how many texts held it. A query is
+//! cut by dynamic programming over those words, which agrees with how the posts were cut and
+//! costs microseconds instead of jieba's 100–240 ms dictionary load.
 //!
 //! [`Vocabulary`]: crate::analysis::Vocabulary
 
