@@ -258,6 +258,29 @@ fn a_headline_about_the_query_ranks_above_one_with_a_second_topic() {
     assert!(out.contains("赫尔辛基"), "{out}");
 }
 
+/// A query of several clauses pasted from a headline that parts its phrases with a space:
+/// the title holding it as typed ranks above titles holding its clauses apart, which the
+/// clauses' own scores put first.
+#[test]
+fn a_title_holding_the_query_as_typed_ranks_above_its_clauses_apart() {
+    let env = TestEnv::new();
+    env.write(
+        "posts/apart.md",
+        "---\ntitle: 传达学习会议精神\n---\n传达学习会议精神。传达学习。\n",
+    );
+    env.write(
+        "posts/typed.md",
+        "---\ntitle: 省委常委召开会议 传达学习全国两会精神\n---\n会议传达学习了全国两会精神。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(env.names(&["会议 传达学习"]), ["typed.md", "apart.md"]);
+    // Not for other queries: in another order, or one clause.
+    assert_eq!(env.names(&["传达学习 会议"])[0], "apart.md");
+    let out = env.run_ok(&["explain", "会议 传达学习", "posts/typed.md", "--json"], 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["post"]["focus"]["typed"], true, "{json}");
+}
+
 #[test]
 fn a_headline_holding_every_word_typed_ranks_above_one_holding_fewer() {
     let env = TestEnv::new();

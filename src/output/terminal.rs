@@ -6,7 +6,9 @@ use std::ops::Range;
 use anstyle::{AnsiColor, Style};
 
 use crate::index::IndexReport;
-use crate::search::{Explanation, FOCUS_WINDOW, FacetCount, Hit, Scope, SearchResults};
+use crate::search::{
+    Explanation, FOCUS_WINDOW, FacetCount, Hit, Scope, SearchResults, TYPED_BONUS,
+};
 
 const TITLE: Style = Style::new().bold();
 const MATCH: Style = AnsiColor::Red.on_default().bold();
@@ -268,6 +270,12 @@ pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::
             })
             .collect();
         writeln!(out, "    {}", words.join(" · "))?;
+        if focus.typed {
+            writeln!(
+                out,
+                "    the title holds the whole query as typed: +{TYPED_BONUS:.0} of the above"
+            )?;
+        }
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::focus::{Focus, TitleFocus, texts_holding};
-use super::plan::ClausePlan;
+use super::plan::{ClausePlan, Plan};
 use super::{SearchRequest, find_matches};
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
@@ -91,7 +91,7 @@ impl NewsIndex {
             None => None,
             Some(path) => {
                 let address = self.find_post(&searcher, path)?;
-                Some(self.explain_post(&searcher, plan.query.as_ref(), &plan.clauses, address)?)
+                Some(self.explain_post(&searcher, &plan, address)?)
             }
         };
         Ok(Explanation {
@@ -129,10 +129,10 @@ impl NewsIndex {
     fn explain_post(
         &self,
         searcher: &Searcher,
-        query: &dyn Query,
-        clauses: &[ClausePlan],
+        plan: &Plan,
         address: DocAddress,
     ) -> Result<PostExplanation> {
+        let clauses = &plan.clauses;
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |field| {
             doc.get_first(field)
@@ -162,10 +162,10 @@ impl NewsIndex {
                     .collect(),
             })
             .collect();
-        let explained = query.explain(searcher, address).ok();
+        let explained = plan.query.explain(searcher, address).ok();
         let held = |word: &str| texts_holding(searcher, &self.fields, word);
         let focus = explained.is_some().then(|| {
-            Focus::new(clauses, &held, searcher.num_docs())
+            Focus::new(plan, &held, searcher.num_docs())
                 .explain(&text(self.fields.title_words), &title)
         });
         Ok(PostExplanation {

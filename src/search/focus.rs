@@ -28,9 +28,9 @@ use serde::Serialize;
 use tantivy::{DocAddress, Score, Searcher, Term};
 
 use super::find_needles;
-use super::plan::ClausePlan;
+use super::plan::Plan;
 use super::syntax::Scope;
-use crate::analysis::{UnitKind, bigram, units};
+use crate::analysis::{UnitKind, bigram, normalize, units};
 use crate::index::Fields;
 
 /// How many of the best-scored candidates the title focus re-ranks.
@@ -40,6 +40,11 @@ pub const FOCUS_WINDOW: usize = 10;
 /// headline that is partly query). Below the 500 points that set a literal match in the title
 /// above one in the body, so it orders posts within those classes, not across them.
 pub const FOCUS_BONUS: Score = 200.0;
+
+/// What a title holding the whole query as typed adds, spaces and all (a query of several
+/// clauses pasted from a headline): as much as a literal in the title earns over one in the
+/// body, so that among the candidates it ranks above titles holding the clauses apart.
+pub const TYPED_BONUS: Score = 500.0;
 
 /// One headline word's part in the title focus.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,9 +67,12 @@ pub struct TitleFocus {
     pub share: f32,
     /// The headline's share of the strings the query requires (those it holds), 0 to 1.
     pub coverage: f32,
+    /// Whether the title holds the whole query as typed ([`TYPED_BONUS`]; only for a query of
+    /// several bare clauses).
+    pub typed: bool,
     /// What the focus adds to the post's score when it is among the first [`FOCUS_WINDOW`]
-    /// candidates: [`FOCUS_BONUS`] × `share` × `coverage` (decayed like the rest of the score
-    /// in a search with a half-life).
+    /// candidates: [`FOCUS_BONUS`] × `share` × `coverage`, plus [`TYPED_BONUS`] when `typed`
+    /// (decayed like the rest of the score in a search with a half-life).
     pub bonus: Score,
 }
 
@@ -75,6 +83,8 @@ pub(crate) struct Focus<'a> {
     /// What they require (every alternative of an `OR`: a headline holding both sides covers
     /// more of the query than one holding one).
     required: Vec<String>,
+    /// The whole query as typed, when it is several bare clauses.
+    typed: Option<&'a str>,
     /// How many texts hold a word ([`texts_holding`], remembered).
     held: &'a dyn Fn(&str) -> Option<u64>,
     /// The texts: a title and a body for each post.
@@ -110,11 +120,8 @@ pub(crate) fn texts_holding(searcher: &Searcher, fields: &Fields, word: &str) ->
 }
 
 impl<'a> Focus<'a> {
-    pub fn new(
-        clauses: &'a [ClausePlan],
-        held: &'a dyn Fn(&str) -> Option<u64>,
-        posts: u64,
-    ) -> Focus<'a> {
+    pub fn new(plan: &'a Plan, held: &'a dyn Fn(&str) -> Option<u64>, posts: u64) -> Focus<'a> {
+        let clauses = &plan.clauses;
         let strings = clauses
             .iter()
             .filter(|c| !c.excluded && c.scope != Scope::Body)
@@ -129,6 +136,7 @@ impl<'a> Focus<'a> {
         Focus {
             strings,
             required,
+            typed: plan.typed.as_deref(),
             held,
             texts: 2.0 * posts as f64,
         }
@@ -187,15 +195,29 @@ impl<'a> Focus<'a> {
         held as f32 / self.required.len() as f32
     }
 
+    /// Whether `title` holds the whole query as typed (normalised, white space as one space).
+    fn holds_typed(&self, title: &str) -> bool {
+        self.typed.is_some_and(|typed| {
+            let title = normalize(title);
+            let spaced: Vec<&str> = title.split_whitespace().collect();
+            spaced.join(" ").contains(typed)
+        })
+    }
+
     /// What the focus adds to a post whose headline words are `words` and whose title is
     /// `title`: [`FOCUS_BONUS`] × the query words' share of the headline × the headline's share
-    /// of the query's strings.
+    /// of the query's strings, and [`TYPED_BONUS`] when the title holds the query as typed.
     fn bonus(&self, words: &str, title: &str) -> Score {
+        let typed = if self.holds_typed(title) {
+            TYPED_BONUS
+        } else {
+            0.0
+        };
         let share = self.share(words);
         if share == 0.0 {
-            return 0.0;
+            return typed;
         }
-        FOCUS_BONUS * share * self.coverage(title)
+        FOCUS_BONUS * share * self.coverage(title) + typed
     }
 
     /// The focus of a post whose headline words are `words` and whose title is `title`, word by
@@ -215,6 +237,7 @@ impl<'a> Focus<'a> {
                 .collect(),
             share,
             coverage,
+            typed: self.holds_typed(title),
             bonus: self.bonus(words, title),
         }
     }

@@ -30,7 +30,7 @@ use tantivy::{DocAddress, Score, Searcher};
 
 pub use explain::{ClauseMatch, Explanation, Holding, PostExplanation, StringMatch};
 pub use facets::{FacetCount, Facets};
-pub use focus::{FOCUS_BONUS, FOCUS_WINDOW, FocusWord, TitleFocus};
+pub use focus::{FOCUS_BONUS, FOCUS_WINDOW, FocusWord, TYPED_BONUS, TitleFocus};
 pub use plan::{ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST};
 pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
 pub use snippet::{
@@ -135,7 +135,7 @@ impl NewsIndex {
         let held = |word: &str| {
             columns.texts_holding(word, || focus::texts_holding(&searcher, &self.fields, word))
         };
-        let focus = Focus::new(&plan.clauses, &held, num_docs as u64);
+        let focus = Focus::new(&plan, &held, num_docs as u64);
         // The posts the focus read, kept for the hits: the window is most of the page.
         let mut read: Vec<(DocAddress, StoredValues)> = Vec::new();
         loop {

@@ -74,6 +74,10 @@ pub struct Plan {
     /// The bars the query's clause is pruned by, when it has one clause (see
     /// [`super::prune`]).
     pub(crate) bars: Option<Bars>,
+    /// The whole query as typed, normalised, when it is two or more bare clauses and nothing
+    /// else (`会议 传达学习`, pasted from a headline that parts its phrases with a space): the
+    /// title focus rewards a title that holds it so.
+    pub(crate) typed: Option<String>,
 }
 
 impl Plan {
@@ -128,6 +132,15 @@ impl Planner<'_> {
             top.push((Occur::Must, one_or_boolean(alternatives)));
         }
         let has_or = parsed.groups.iter().any(|group| group.len() > 1);
+        let plain = |c: &ClausePlan| !c.exact && c.scope == Scope::All;
+        let typed = (clauses.len() >= 2
+            && !has_or
+            && parsed.excluded.is_empty()
+            && clauses.iter().all(plain))
+        .then(|| {
+            let texts: Vec<&str> = clauses.iter().map(|c| c.normalized.as_str()).collect();
+            texts.join(" ")
+        });
         if let Some(cover) = self.title_cover(&clauses).filter(|_| !has_or && !covered) {
             top.push((Occur::Should, cover));
         }
@@ -153,6 +166,7 @@ impl Planner<'_> {
             query: Box::new(BooleanQuery::new(top)),
             clauses,
             bars,
+            typed,
         })
     }
 
