@@ -106,6 +106,9 @@ pub struct QueryArgs {
     /// Print one JSON object (see README) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Print an HTML page (post text escaped, matches in `<mark>`) instead of text.
+    #[arg(long, conflicts_with = "json")]
+    pub html: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use cli::{Cli, Command, ExplainArgs, IndexArgs, QueryArgs};
 use newssearch::analysis::Segmenter;
-use newssearch::output::{JsonResults, write_explanation, write_report, write_results};
+use newssearch::output::{JsonResults, write_explanation, write_html, write_report, write_results};
 use newssearch::{
     Dictionary, Error, Holding, IndexOptions, NewsIndex, Scope, SearchRequest, USER_DICT_FILE,
 };
@@ -161,6 +161,8 @@ fn query(cli: &Cli, args: &QueryArgs) -> anyhow::Result<u8> {
         let json = JsonResults::new(&request.query, request.offset, &results);
         let text = serde_json::to_string(&json).context("serialising results")?;
         writeln!(out, "{text}")?;
+    } else if args.html {
+        write_html(&mut out, &request.query, request.offset, &results)?;
     } else {
         write_results(&mut out, &request.query, request.offset, &results)?;
     }

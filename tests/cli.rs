@@ -558,3 +558,57 @@ fn a_star_that_finds_nothing_is_said_not_to_be_a_wildcard() {
     assert!(!env.names(&["数字"]).is_empty());
     assert!(stderr(&env.run_ok(&["query", "数字", "--limit", "0"], 0)).is_empty());
 }
+
+/// `--html` prints one page: the hits with their matches in `<mark>`, the source URL as a link,
+/// the facets; and the text of the posts escaped, so nothing in a post comes out as markup.
+#[test]
+fn html_page_marks_matches_and_escapes_post_text() {
+    let env = indexed();
+    let out = env.run_ok(&["query", "数字化", "--html", "--limit", "2"], 0);
+    let page = stdout(&out);
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.trim_end().ends_with("</html>"), "{page}");
+    assert!(
+        page.contains("6 posts match \"数字化\"; showing 1–2"),
+        "{page}"
+    );
+    // Traditional script is matched and marked as written.
+    assert!(
+        page.contains(
+            "<a href=\"https://example.com/news/2024/01/20/fanti.html\"><mark>數字化</mark>轉型"
+        ),
+        "{page}"
+    );
+    assert_eq!(page.matches("<li>").count(), 2, "{page}");
+    assert!(page.contains("<dt>categories</dt>"), "{page}");
+
+    env.write(
+        "posts/hostile.html",
+        "---\ntitle: \"<script>alert(1)</script> 数字化 & 转型\"\n---\n\
+         <p>正文 &lt;img src=x onerror=alert(2)&gt; 数字化</p>\n\n\
+         <https://example.com/a?b=1&c=\"x\">\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    let page = stdout(&env.run_ok(&["query", "title:script", "--html"], 0));
+    assert!(
+        page.contains(
+            "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; 数字化 &amp; 转型"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("正文 &lt;img src=x onerror=alert(2)&gt; 数字化"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"https://example.com/a?b=1&amp;c=&quot;x&quot;\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("<script>") && !page.contains("<img"),
+        "{page}"
+    );
+
+    let both = env.run_ok(&["query", "数字化", "--html", "--json"], 2);
+    assert!(stderr(&both).contains("--json"), "{}", stderr(&both));
+}

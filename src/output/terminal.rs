@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use anstyle::{AnsiColor, Style};
 
+use super::{meta, reprints_note, summary};
 use crate::index::IndexReport;
 use crate::search::{
     Explanation, FOCUS_WINDOW, FacetCount, Hit, Scope, SearchResults, TYPED_BONUS,
@@ -51,37 +52,11 @@ pub fn write_results(
     offset: usize,
     results: &SearchResults,
 ) -> io::Result<()> {
-    let shown = results.hits.len();
-    let took = results.took.as_secs_f64() * 1000.0;
-    let query = sanitize(query);
+    writeln!(out, "{}", summary(&sanitize(query), offset, results))?;
     if results.total == 0 {
-        writeln!(out, "no posts match {query:?} ({took:.1} ms)")?;
         return Ok(());
     }
-    if shown == 0 && offset == 0 {
-        // `--limit 0`: counts and facets only.
-        writeln!(
-            out,
-            "{} {query:?} ({took:.1} ms)\n",
-            posts_match(results.total)
-        )?;
-    } else if shown == 0 {
-        // An offset past the last match.
-        writeln!(
-            out,
-            "{} {query:?}; none shown from {} on ({took:.1} ms)\n",
-            posts_match(results.total),
-            offset + 1
-        )?;
-    } else {
-        writeln!(
-            out,
-            "{} {query:?}; showing {}–{} ({took:.1} ms)\n",
-            posts_match(results.total),
-            offset + 1,
-            offset + shown
-        )?;
-    }
+    writeln!(out)?;
     for (i, hit) in results.hits.iter().enumerate() {
         write_hit(out, offset + i + 1, hit)?;
     }
@@ -91,26 +66,11 @@ pub fn write_results(
     write_facet(out, "months", &results.facets.month)
 }
 
-/// "1 post matches", "2 posts match".
-fn posts_match(total: usize) -> String {
-    match total {
-        1 => "1 post matches".to_owned(),
-        n => format!("{n} posts match"),
-    }
-}
-
 fn write_hit(out: &mut dyn Write, rank: usize, hit: &Hit) -> io::Result<()> {
     write!(out, "{rank}. ")?;
     highlighted(out, &hit.title, &hit.title_highlights, TITLE)?;
     writeln!(out)?;
-    let mut meta = Vec::new();
-    if let Some(date) = hit.date {
-        meta.push(date.format("%Y-%m-%d %H:%M").to_string());
-    }
-    meta.extend(hit.categories.iter().cloned());
-    meta.extend(hit.tags.iter().map(|t| format!("#{t}")));
-    meta.push(format!("score {:.2}", hit.score));
-    writeln!(out, "   {DIM}{}{DIM:#}", sanitize(&meta.join(" · ")))?;
+    writeln!(out, "   {DIM}{}{DIM:#}", sanitize(&meta(hit)))?;
     writeln!(out, "   {}", sanitize(&hit.path))?;
     if let Some(url) = &hit.url {
         writeln!(out, "   {DIM}{}{DIM:#}", sanitize(url))?;
@@ -121,12 +81,7 @@ fn write_hit(out: &mut dyn Write, rank: usize, hit: &Hit) -> io::Result<()> {
         writeln!(out)?;
     }
     if !hit.reprints.is_empty() {
-        let n = hit.reprints.len();
-        writeln!(
-            out,
-            "   {DIM}+{n} reprint{} of this story (--all shows them){DIM:#}",
-            if n == 1 { "" } else { "s" }
-        )?;
+        writeln!(out, "   {DIM}{}{DIM:#}", reprints_note(hit))?;
     }
     writeln!(out)
 }
