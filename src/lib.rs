@@ -28,7 +28,8 @@
 //! The stages, each a module: [`Post`] parsing (front matter, HTML → text, encodings),
 //! [`analysis`] (normalisation, units, jieba), the index ([`NewsIndex`], incremental updates of
 //! a folder with [`NewsIndex::index_folder`]), search ([`SearchRequest`] → [`SearchResults`]
-//! with hits, [`Snippet`]s and [`Facets`]) and [`output`] (the JSON wire format, terminal text, an HTML page).
+//! with hits, [`Snippet`]s and [`Facets`]) and [`output`] (the JSON wire format, terminal text,
+//! an HTML page).
 
 pub mod analysis;
 mod error;
