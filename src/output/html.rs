@@ -1,8 +1,8 @@
 //! Search results as one self-contained HTML page (`query --html`).
 //!
 //! Every piece of post text is escaped, so a `<script>` in a post never comes out live, and
-//! only `http:` and `https:` source URLs become links (a `javascript:` URL in a post's front
-//! matter stays text).
+//! only `http:` and `https:` source URLs become links (the parser takes no other from a file,
+//! but a [`Post`](crate::Post) built by a program may hold any: a `javascript:` URL stays text).
 
 use std::io::{self, Write};
 
@@ -99,8 +99,11 @@ fn write_facet(out: &mut dyn Write, name: &str, counts: &[FacetCount]) -> io::Re
 
 /// Whether `url` may be a link: `http:` or `https:`, whatever the case.
 fn is_web_link(url: &str) -> bool {
-    let url = url.trim_start().to_ascii_lowercase();
-    url.starts_with("http://") || url.starts_with("https://")
+    let url = url.trim_start();
+    ["http://", "https://"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+    })
 }
 
 #[cfg(test)]
