@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use html_escape::{encode_double_quoted_attribute, encode_text};
 
-use super::{meta, reprints_note, summary};
+use super::{facet_line, meta, reprints_note, summary};
 use crate::search::{FacetCount, Hit, SearchResults};
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:52em;margin:2em auto;padding:0 1em;\
@@ -86,15 +86,8 @@ fn write_facet(out: &mut dyn Write, name: &str, counts: &[FacetCount]) -> io::Re
     if counts.is_empty() {
         return Ok(());
     }
-    let counts: Vec<String> = counts
-        .iter()
-        .map(|c| format!("{} {}", c.value, c.count))
-        .collect();
-    writeln!(
-        out,
-        "<dt>{name}</dt><dd>{}</dd>",
-        encode_text(&counts.join(" · "))
-    )
+    let line = facet_line(counts, counts.len());
+    writeln!(out, "<dt>{name}</dt><dd>{}</dd>", encode_text(&line))
 }
 
 /// Whether `url` may be a link: `http:` or `https:`, whatever the case.

@@ -8,7 +8,7 @@ pub use html::write_html;
 pub use json::{JsonHit, JsonResults, JsonSnippet};
 pub use terminal::{sanitize, write_explanation, write_report, write_results};
 
-use crate::search::{Hit, SearchResults};
+use crate::search::{FacetCount, Hit, SearchResults};
 
 /// The line above the hits: how many posts match `query` (as it should be shown), which are
 /// shown and how long the search took.
@@ -57,4 +57,17 @@ fn reprints_note(hit: &Hit) -> String {
         "+{n} reprint{} of this story (--all shows them)",
         if n == 1 { "" } else { "s" }
     )
+}
+
+/// The first `shown` facet values with their counts, `·` between them, and how many more.
+fn facet_line(counts: &[FacetCount], shown: usize) -> String {
+    let mut parts: Vec<String> = counts
+        .iter()
+        .take(shown)
+        .map(|c| format!("{} {}", c.value, c.count))
+        .collect();
+    if counts.len() > shown {
+        parts.push(format!("… {} more", counts.len() - shown));
+    }
+    parts.join(" · ")
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{meta, reprints_note, summary};
+use super::{facet_line, meta, reprints_note, summary};
 use crate::index::IndexReport;
 use crate::search::{
     Explanation, FOCUS_WINDOW, FacetCount, Hit, Scope, SearchResults, TYPED_BONUS,
@@ -87,19 +87,11 @@ fn write_hit(out: &mut dyn Write, rank: usize, hit: &Hit) -> io::Result<()> {
 }
 
 fn write_facet(out: &mut dyn Write, name: &str, counts: &[FacetCount]) -> io::Result<()> {
-    const SHOWN: usize = 12;
     if counts.is_empty() {
         return Ok(());
     }
-    let mut parts: Vec<String> = counts
-        .iter()
-        .take(SHOWN)
-        .map(|c| format!("{} {}", sanitize(&c.value), c.count))
-        .collect();
-    if counts.len() > SHOWN {
-        parts.push(format!("… {} more", counts.len() - SHOWN));
-    }
-    writeln!(out, "{DIM}{name}:{DIM:#} {}", parts.join(" · "))
+    let line = sanitize(&facet_line(counts, 12));
+    writeln!(out, "{DIM}{name}:{DIM:#} {line}")
 }
 
 /// Writes the summary of an indexing run.
