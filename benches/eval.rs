@@ -21,6 +21,8 @@
 //!   posts: how much the margin between the configurations moves with the sample.
 //! - `EVAL_BY_TITLES=1`: the known-item MRR@10 by how many titles hold the query;
 //!   `EVAL_SHOW_MISSES=1`: every known item not ranked first, with both engines' ranks;
+//!   `EVAL_WHO_WINS=1`: how many known items each engine ranks higher than the other, and by
+//!   how much;
 //!   `EVAL_SHOW_RECALL=1`: every recall query either engine does not answer exactly (recall,
 //!   exact set or P@10).
 
@@ -216,6 +218,9 @@ fn main() {
     if std::env::var_os("EVAL_BY_TITLES").is_some() {
         by_titles(&engines, &known, &docs);
     }
+    if std::env::var_os("EVAL_WHO_WINS").is_some() {
+        who_wins(&engines, &known, &docs);
+    }
     if std::env::var_os("EVAL_SHOW_MISSES").is_some() {
         let titles: HashMap<&str, &str> = docs
             .iter()
@@ -294,6 +299,53 @@ fn seed_spread(engines: &[Box<dyn Engine>], sampler: &Sampler, docs: &[Doc], opt
 /// Known-item MRR@10 of both configurations by how many titles hold the query (the span, or
 /// both words): where a query fits one title the post is well defined, where it fits many
 /// only a coin toss can tell which of them was meant.
+/// For each query form, the known items one engine ranks higher than the other, with the
+/// reciprocal ranks it gains by them; of the reference's, those where newssearch's first hit
+/// has the known item's very title, and those newssearch does not list in ten.
+fn who_wins(engines: &[Box<dyn Engine>], known: &[KnownItem], docs: &[Doc]) {
+    let titles: HashMap<&str, &str> = docs
+        .iter()
+        .map(|d| (d.name.as_str(), d.title_c.as_str()))
+        .collect();
+    let reciprocal = |rank: Option<usize>| rank.map_or(0.0, |r| 1.0 / (r + 1) as f64);
+    println!("\nKnown items one engine ranks higher (reciprocal ranks gained):\n");
+    println!(
+        "| query | newssearch higher | points | reference higher | points | of which the same title first | not in newssearch's ten |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for span in [false, true] {
+        let (mut ours, mut ours_points, mut theirs, mut theirs_points) = (0, 0.0, 0, 0.0);
+        let (mut same_title, mut unlisted) = (0, 0);
+        for item in known {
+            let query = if span { &item.span } else { &item.words };
+            let top = engines[0].search(query, 10);
+            let rank = top.iter().position(|n| *n == item.name);
+            let reference = engines[1]
+                .search(query, 10)
+                .iter()
+                .position(|n| *n == item.name);
+            let gain = reciprocal(rank) - reciprocal(reference);
+            if gain > 0.0 {
+                ours += 1;
+                ours_points += gain;
+            } else if gain < 0.0 {
+                theirs += 1;
+                theirs_points -= gain;
+                if top.first().map(|n| titles[n.as_str()]) == Some(item.title.as_str()) {
+                    same_title += 1;
+                }
+                if rank.is_none() {
+                    unlisted += 1;
+                }
+            }
+        }
+        println!(
+            "| {} | {ours} | {ours_points:.1} | {theirs} | {theirs_points:.1} | {same_title} | {unlisted} |",
+            if span { "span" } else { "words" },
+        );
+    }
+}
+
 fn by_titles(engines: &[Box<dyn Engine>], known: &[KnownItem], docs: &[Doc]) {
     const BUCKETS: [(&str, usize, usize); 4] = [
         ("1", 1, 1),
