@@ -110,37 +110,13 @@ impl NewsIndex {
             return Err(Error::io(folder, error));
         }
         if self.num_posts() == 0 {
-            // A first run will need jieba's dictionary (100–240 ms to load, on one core): load it
-            // while the folder is scanned rather than after, with the other core waiting.
-            // Only a head start: without a thread, the first post loads it.
-            let segmenter = self.segmenter.clone();
-            let _ = std::thread::Builder::new()
-                .name("newssearch-jieba".into())
-                .spawn(move || {
-                    segmenter.jieba();
-                });
+            self.load_jieba_ahead();
         }
         let own_dir = self.dir().and_then(|d| d.canonicalize().ok());
         let mut report = IndexReport::default();
         let found = scan(folder, &root, own_dir.as_deref(), &mut report.skipped);
         let indexed = self.indexed_files()?;
-        let mut work = Vec::new();
-        for file in &found {
-            match indexed.get(&file.key) {
-                Some(old)
-                    if old.mtime == file.mtime && old.size == file.size && old.copies == 1 =>
-                {
-                    report.unchanged += 1
-                }
-                old => work.push((file, old.is_some())),
-            }
-        }
-        let present: HashSet<&str> = found.iter().map(|f| f.key.as_str()).collect();
-        let prefix = key_prefix(&root);
-        let removed: Vec<&String> = indexed
-            .keys()
-            .filter(|k| k.starts_with(&prefix) && !present.contains(k.as_str()))
-            .collect();
+        let (work, removed) = changes(&found, &indexed, &key_prefix(&root), &mut report);
         if work.is_empty() && removed.is_empty() {
             return Ok(report);
         }
@@ -149,6 +125,35 @@ impl NewsIndex {
             writer.delete_term(Term::from_field_text(self.fields.key, key));
         }
         report.removed = removed.len();
+        self.add_files(&mut writer, &work, options, progress, &mut report)?;
+        self.commit(&mut writer)?;
+        self.compact(writer, report.added + report.updated)?;
+        Ok(report)
+    }
+
+    /// A first run will need jieba's dictionary (100–240 ms to load, on one core): load it while
+    /// the folder is scanned rather than after, with the other core waiting. Only a head start:
+    /// without the thread, the first post loads it.
+    fn load_jieba_ahead(&self) {
+        let segmenter = self.segmenter.clone();
+        let _ = std::thread::Builder::new()
+            .name("newssearch-jieba".into())
+            .spawn(move || {
+                segmenter.jieba();
+            });
+    }
+
+    /// Reads, analyses and adds the files of `work` (each with whether it replaces a post),
+    /// committing every `options.batch_size` posts; a file that cannot be read or parsed is
+    /// reported in `report` and skipped.
+    fn add_files(
+        &self,
+        writer: &mut tantivy::IndexWriter,
+        work: &[(&Found, bool)],
+        options: &IndexOptions,
+        progress: &mut dyn FnMut(Progress),
+        report: &mut IndexReport,
+    ) -> Result<()> {
         let total = work.len();
         progress(Progress { done: 0, total });
         let mut done = 0;
@@ -158,17 +163,7 @@ impl NewsIndex {
         for chunk in work.chunks(PIPELINE_CHUNK) {
             let docs: Vec<Result<TantivyDocument, String>> = chunk
                 .par_iter()
-                .map(|(file, _)| {
-                    let post = read_post(&file.path, file.size)?;
-                    let path = file.path.to_string_lossy();
-                    let info = FileInfo {
-                        key: &file.key,
-                        path: &path,
-                        mtime: file.mtime,
-                        size: file.size,
-                    };
-                    Ok(document::build(&self.fields, &self.segmenter, &info, &post))
-                })
+                .map(|(file, _)| self.document(file))
                 .collect();
             for ((file, replaces), doc) in chunk.iter().zip(docs) {
                 let doc = match doc {
@@ -190,16 +185,27 @@ impl NewsIndex {
                 writer.add_document(doc)?;
                 uncommitted += 1;
                 if uncommitted == options.batch_size.max(1) {
-                    self.commit(&mut writer)?;
+                    self.commit(writer)?;
                     uncommitted = 0;
                 }
             }
             done += chunk.len();
             progress(Progress { done, total });
         }
-        self.commit(&mut writer)?;
-        self.compact(writer, report.added + report.updated)?;
-        Ok(report)
+        Ok(())
+    }
+
+    /// The document of `file`, or why it cannot be indexed.
+    fn document(&self, file: &Found) -> std::result::Result<TantivyDocument, String> {
+        let post = read_post(&file.path, file.size)?;
+        let path = file.path.to_string_lossy();
+        let info = FileInfo {
+            key: &file.key,
+            path: &path,
+            mtime: file.mtime,
+            size: file.size,
+        };
+        Ok(document::build(&self.fields, &self.segmenter, &info, &post))
     }
 
     /// After a large change, merges every segment into one: a single segment is smaller (one
@@ -264,6 +270,32 @@ fn key_prefix(root: &Path) -> String {
         prefix.push(std::path::MAIN_SEPARATOR);
     }
     prefix
+}
+
+/// What a run must do: the files found that are new or changed (with whether each replaces a
+/// post), and the keys of the posts whose files are gone from the folder (keys under `prefix`);
+/// the unchanged files are counted in `report`.
+fn changes<'a>(
+    found: &'a [Found],
+    indexed: &'a HashMap<String, Indexed>,
+    prefix: &str,
+    report: &mut IndexReport,
+) -> (Vec<(&'a Found, bool)>, Vec<&'a String>) {
+    let mut work = Vec::new();
+    for file in found {
+        match indexed.get(&file.key) {
+            Some(old) if old.mtime == file.mtime && old.size == file.size && old.copies == 1 => {
+                report.unchanged += 1
+            }
+            old => work.push((file, old.is_some())),
+        }
+    }
+    let present: HashSet<&str> = found.iter().map(|f| f.key.as_str()).collect();
+    let removed = indexed
+        .keys()
+        .filter(|k| k.starts_with(prefix) && !present.contains(k.as_str()))
+        .collect();
+    (work, removed)
 }
 
 /// Every post candidate under `folder`: hidden files and folders and the index itself are

@@ -115,111 +115,98 @@ impl NewsIndex {
         request.validate()?;
         let searcher = self.reader.searcher();
         let columns = self.columns.get(&searcher)?;
-        let warm = columns.warm();
         let plan = self.plan(&searcher, &columns, request)?;
         let num_docs = searcher.num_docs() as usize;
         let wanted = request.offset.min(num_docs) + request.limit.min(num_docs);
-        // Fetch more candidates than the page: reprints collapse into the hit above them, and a
-        // page left short searches again with more. Half a page more was enough for all the
-        // queries measured (193 comparison and 25 latency queries, on the shared and the 10×
-        // corpus); a smaller page also raises the bar that prunes score-only checks
-        // (`一带一路`: 12 % fewer instructions than with twice the page plus ten).
-        // At least the title focus's window, so that every page is cut from the same order.
         let focused = request.sort == Sort::Relevance && request.limit > 0;
-        let mut candidates = if request.show_reprints {
-            wanted
-        } else {
-            wanted + wanted.div_ceil(2)
-        }
-        .max(if focused { FOCUS_WINDOW } else { 1 });
+        let mut candidates = first_candidates(request, wanted, focused);
         let held = |word: &str| {
             columns.texts_holding(word, || focus::texts_holding(&searcher, &self.fields, word))
         };
         let focus = Focus::new(&plan, &held, num_docs as u64);
-        // The posts the focus read, kept for the hits: the window is most of the page.
-        let mut read: Vec<(DocAddress, StoredValues)> = Vec::new();
+        let mut posts = ReadPosts::new(&searcher);
+        let warm = columns.warm();
         loop {
-            let facets = facets::MatchCounts {
-                categories: facets::ValueCounts::category(&columns, warm),
-                tags: facets::ValueCounts::tag(&columns, warm),
-                months: facets::MonthCounts {
-                    columns: columns.clone(),
-                    warm,
-                },
-            };
-            let prints = reprints::MatchPrints {
-                columns: columns.clone(),
-                enabled: !request.show_reprints,
-                twins: warm,
-            };
-            let (mut ranked, ((total, (categories, tags), months), matches)) = self.ranked(
-                &searcher,
-                &columns,
-                &plan,
-                request,
-                candidates,
-                (facets, prints),
-            )?;
+            let collectors = counting(&columns, warm, request);
+            let (mut ranked, ((total, (categories, tags), months), matches)) =
+                self.ranked(&searcher, &columns, &plan, request, candidates, collectors)?;
             if focused {
-                let freshness = Freshness::new(&columns, request.half_life_days);
-                focus.rerank(
-                    &mut ranked,
-                    |address| {
-                        let doc = match read.iter().position(|(a, _)| *a == address) {
-                            Some(i) => &read[i].1,
-                            None => {
-                                read.push((address, searcher.doc(address)?));
-                                &read[read.len() - 1].1
-                            }
-                        };
-                        let text = |field| doc.text(field).unwrap_or_default().to_owned();
-                        Ok((text(self.fields.title_words), text(self.fields.title_text)))
-                    },
-                    |address| {
-                        let dates = &columns.segment(address.segment_ord).date;
-                        freshness.decay(dates, address.doc_id)
-                    },
-                )?;
+                self.refocus(&focus, &mut ranked, &mut posts, &columns, request)?;
             }
             let mut groups = if request.show_reprints {
                 ranked.iter().map(|(s, d)| (*s, *d, Vec::new())).collect()
             } else {
                 reprints::collapse(&columns, &ranked)
             };
-            let exhausted = ranked.len() < candidates;
-            if groups.len() >= wanted || exhausted {
-                if !request.show_reprints {
-                    let page = groups.len().min(wanted);
-                    reprints::gather(&columns, &mut groups[..page], &ranked, &matches);
-                }
-                let (year, month) = facets::histograms(&months);
-                let needles = plan.needles();
-                let hits = groups
-                    .into_iter()
-                    .skip(request.offset)
-                    .take(request.limit)
-                    .map(|group| {
-                        let doc = match read.iter().position(|(a, _)| *a == group.1) {
-                            Some(i) => read.swap_remove(i).1,
-                            None => searcher.doc(group.1)?,
-                        };
-                        self.hit(doc, &columns, group, &needles, request)
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                return Ok(SearchResults {
-                    total,
-                    took: started.elapsed(),
-                    hits,
-                    facets: Facets {
-                        category: facets::by_count(categories),
-                        tags: facets::by_count(tags),
-                        year,
-                        month,
-                    },
-                });
+            if groups.len() < wanted && ranked.len() == candidates {
+                // A page left short by collapsed reprints: search again with more.
+                candidates *= 4;
+                continue;
             }
-            candidates *= 4;
+            if !request.show_reprints {
+                let page = groups.len().min(wanted);
+                reprints::gather(&columns, &mut groups[..page], &ranked, &matches);
+            }
+            let hits = self.hits(groups, &mut posts, &columns, &plan, request)?;
+            let (year, month) = facets::histograms(&months);
+            return Ok(SearchResults {
+                total,
+                took: started.elapsed(),
+                hits,
+                facets: Facets {
+                    category: facets::by_count(categories),
+                    tags: facets::by_count(tags),
+                    year,
+                    month,
+                },
+            });
         }
+    }
+
+    /// The hits of the page `request` asks for, out of the stories in `groups`.
+    fn hits(
+        &self,
+        groups: Vec<reprints::Group>,
+        posts: &mut ReadPosts,
+        columns: &Columns,
+        plan: &Plan,
+        request: &SearchRequest,
+    ) -> Result<Vec<Hit>> {
+        let needles = plan.needles();
+        groups
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|group| {
+                let doc = posts.take(group.1)?;
+                self.hit(doc, columns, group, &needles, request)
+            })
+            .collect()
+    }
+
+    /// Adds the title focus to the first candidates of `ranked` and orders them again.
+    fn refocus(
+        &self,
+        focus: &Focus,
+        ranked: &mut [(Score, DocAddress)],
+        posts: &mut ReadPosts,
+        columns: &Columns,
+        request: &SearchRequest,
+    ) -> Result<()> {
+        let freshness = Freshness::new(columns, request.half_life_days);
+        focus.rerank(
+            ranked,
+            |address| {
+                let doc = posts.get(address)?;
+                let text = |field| doc.text(field).unwrap_or_default().to_owned();
+                Ok((text(self.fields.title_words), text(self.fields.title_text)))
+            },
+            |address| {
+                let dates = &columns.segment(address.segment_ord).date;
+                freshness.decay(dates, address.doc_id)
+            },
+        )?;
+        Ok(())
     }
 
     /// Parses and plans a query (what `explain` shows).
@@ -457,6 +444,81 @@ impl Freshness {
     /// The factor relevance is multiplied by.
     fn decay(&self, dates: &Column<tantivy::DateTime>, doc: tantivy::DocId) -> Score {
         self.log_decay(Some(dates), doc).exp() as Score
+    }
+}
+
+/// How many candidates the first search asks for: more than the page, since reprints collapse
+/// into the hit above them (a page left short searches again with more). Half a page more was
+/// enough for all the queries measured (193 comparison and 25 latency queries, on the shared
+/// and the 10× corpus); a smaller page also raises the bar that prunes score-only checks
+/// (`一带一路`: 12 % fewer instructions than with twice the page plus ten). At least the title
+/// focus's window, so that every page is cut from the same order.
+fn first_candidates(request: &SearchRequest, wanted: usize, focused: bool) -> usize {
+    let candidates = if request.show_reprints {
+        wanted
+    } else {
+        wanted + wanted.div_ceil(2)
+    };
+    candidates.max(if focused { FOCUS_WINDOW } else { 1 })
+}
+
+/// What a search counts over every match besides ranking: the facets, and the reprint
+/// fingerprints of the matches (for the page's stories' reprints).
+/// `warm`: whether the index's generation has answered a query before ([`Columns::warm`]).
+fn counting(
+    columns: &Arc<Columns>,
+    warm: bool,
+    request: &SearchRequest,
+) -> (facets::MatchCounts, reprints::MatchPrints) {
+    let facets = facets::MatchCounts {
+        categories: facets::ValueCounts::category(columns, warm),
+        tags: facets::ValueCounts::tag(columns, warm),
+        months: facets::MonthCounts {
+            columns: columns.clone(),
+            warm,
+        },
+    };
+    let prints = reprints::MatchPrints {
+        columns: columns.clone(),
+        enabled: !request.show_reprints,
+        twins: warm,
+    };
+    (facets, prints)
+}
+
+/// The stored posts a search reads, each once: the title focus reads its window's, and most of
+/// them are the page's hits.
+struct ReadPosts<'a> {
+    searcher: &'a Searcher,
+    read: Vec<(DocAddress, StoredValues)>,
+}
+
+impl<'a> ReadPosts<'a> {
+    fn new(searcher: &'a Searcher) -> ReadPosts<'a> {
+        ReadPosts {
+            searcher,
+            read: Vec::new(),
+        }
+    }
+
+    /// The post at `address`, read now or kept from before.
+    fn get(&mut self, address: DocAddress) -> tantivy::Result<&StoredValues> {
+        let i = match self.read.iter().position(|(a, _)| *a == address) {
+            Some(i) => i,
+            None => {
+                self.read.push((address, self.searcher.doc(address)?));
+                self.read.len() - 1
+            }
+        };
+        Ok(&self.read[i].1)
+    }
+
+    /// The post at `address`, handed over.
+    fn take(&mut self, address: DocAddress) -> tantivy::Result<StoredValues> {
+        match self.read.iter().position(|(a, _)| *a == address) {
+            Some(i) => Ok(self.read.swap_remove(i).1),
+            None => self.searcher.doc(address),
+        }
     }
 }
 
