@@ -48,6 +48,6 @@ pub use search::{
     Clause, ClauseMatch, ClausePlan, Explanation, FOCUS_BONUS, FOCUS_WINDOW, FacetCount, Facets,
     FocusWord, Hit, Holding, LITERAL_BONUS, MAX_QUERY_CHARS, Match, PROXIMITY_BONUS, ParsedQuery,
     PeriodEnd, Plan, PostExplanation, Scope, SearchRequest, SearchResults, Snippet, SnippetOptions,
-    Sort, StringMatch, SyntaxError, TITLE_BOOST, TYPED_BONUS, TitleFocus, find_matches,
-    find_needles, highlight_html, parse as parse_query, parse_period, snippets,
+    Sort, StringMatch, SyntaxError, TITLE_BOOST, TITLE_LITERAL_BONUS, TYPED_BONUS, TitleFocus,
+    find_matches, find_needles, highlight_html, parse as parse_query, parse_period, snippets,
 };

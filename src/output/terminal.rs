@@ -8,7 +8,8 @@ use anstyle::{AnsiColor, Style};
 use super::{facet_line, meta, reprints_note, summary};
 use crate::index::IndexReport;
 use crate::search::{
-    Explanation, FOCUS_WINDOW, FacetCount, Hit, Scope, SearchResults, TYPED_BONUS,
+    ClausePlan, Explanation, FOCUS_WINDOW, FacetCount, Hit, Holding, LITERAL_BONUS,
+    PostExplanation, Scope, SearchResults, TITLE_LITERAL_BONUS, TYPED_BONUS,
 };
 
 const TITLE: Style = Style::new().bold();
@@ -116,66 +117,84 @@ pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::
         sanitize(&explanation.query)
     )?;
     for (i, clause) in explanation.clauses.iter().enumerate() {
-        let mut kind = vec![format!("{:?}", clause.scope).to_lowercase()];
-        if clause.exact {
-            kind.push("exact".into());
-        }
-        if clause.excluded {
-            kind.push("excluded".into());
-        }
-        writeln!(
-            out,
-            "  clause {:?} ({})",
-            sanitize(&clause.text),
-            kind.join(", ")
-        )?;
-        writeln!(out, "    normalised  {}", sanitize(&clause.normalized))?;
-        let words = if clause.words.is_empty() {
-            "(none: punctuation only, searched for as it is)".to_owned()
-        } else {
-            sanitize(&clause.words.join(" / "))
-        };
-        writeln!(out, "    words       {words}")?;
-        let verb = if clause.excluded {
-            "excludes"
-        } else {
-            "requires"
-        };
-        writeln!(
-            out,
-            "    {verb:11} {}",
-            sanitize(&clause.required.join(" AND "))
-        )?;
-        let held: Vec<String> = explanation
+        let holding: Vec<&Holding> = explanation
             .holding
             .iter()
             .filter(|h| h.clause == i)
-            .map(|h| {
-                let place = match (h.scope, h.posts) {
-                    (Scope::Title, 1) => "title",
-                    (Scope::Title, _) => "titles",
-                    (Scope::Body, 1) => "body",
-                    (Scope::Body, _) => "bodies",
-                    (Scope::All, 1) => "post",
-                    (Scope::All, _) => "posts",
-                };
-                format!("{} in {} {place}", sanitize(&h.text), h.posts)
-            })
             .collect();
-        if !held.is_empty() {
-            writeln!(out, "    held by     {}", held.join(" · "))?;
-        }
-        if let Some(literal) = &clause.literal {
-            writeln!(
-                out,
-                "    rewards     {} (literal: +1000, +500 more in the title)",
-                sanitize(literal)
-            )?;
-        }
+        write_clause_plan(out, clause, &holding)?;
     }
-    let Some(post) = &explanation.post else {
-        return Ok(());
+    match &explanation.post {
+        Some(post) => write_post_explanation(out, post),
+        None => Ok(()),
+    }
+}
+
+/// How one clause was read, and how many posts hold each string it requires.
+fn write_clause_plan(
+    out: &mut dyn Write,
+    clause: &ClausePlan,
+    holding: &[&Holding],
+) -> io::Result<()> {
+    let mut kind = vec![format!("{:?}", clause.scope).to_lowercase()];
+    if clause.exact {
+        kind.push("exact".into());
+    }
+    if clause.excluded {
+        kind.push("excluded".into());
+    }
+    writeln!(
+        out,
+        "  clause {:?} ({})",
+        sanitize(&clause.text),
+        kind.join(", ")
+    )?;
+    writeln!(out, "    normalised  {}", sanitize(&clause.normalized))?;
+    let words = if clause.words.is_empty() {
+        "(none: punctuation only, searched for as it is)".to_owned()
+    } else {
+        sanitize(&clause.words.join(" / "))
     };
+    writeln!(out, "    words       {words}")?;
+    let verb = if clause.excluded {
+        "excludes"
+    } else {
+        "requires"
+    };
+    writeln!(
+        out,
+        "    {verb:11} {}",
+        sanitize(&clause.required.join(" AND "))
+    )?;
+    let held: Vec<String> = holding
+        .iter()
+        .map(|h| {
+            let place = match (h.scope, h.posts) {
+                (Scope::Title, 1) => "title",
+                (Scope::Title, _) => "titles",
+                (Scope::Body, 1) => "body",
+                (Scope::Body, _) => "bodies",
+                (Scope::All, 1) => "post",
+                (Scope::All, _) => "posts",
+            };
+            format!("{} in {} {place}", sanitize(&h.text), h.posts)
+        })
+        .collect();
+    if !held.is_empty() {
+        writeln!(out, "    held by     {}", held.join(" · "))?;
+    }
+    if let Some(literal) = &clause.literal {
+        writeln!(
+            out,
+            "    rewards     {} (literal: +{LITERAL_BONUS:.0}, +{TITLE_LITERAL_BONUS:.0} more in the title)",
+            sanitize(literal)
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether the post matched each clause's strings, and how its score is made up.
+fn write_post_explanation(out: &mut dyn Write, post: &PostExplanation) -> io::Result<()> {
     writeln!(
         out,
         "\n{TITLE}post{TITLE:#} {} ({})",

@@ -31,7 +31,9 @@ use tantivy::{DocAddress, Score, Searcher};
 pub use explain::{ClauseMatch, Explanation, Holding, PostExplanation, StringMatch};
 pub use facets::{FacetCount, Facets};
 pub use focus::{FOCUS_BONUS, FOCUS_WINDOW, FocusWord, TYPED_BONUS, TitleFocus};
-pub use plan::{ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST};
+pub use plan::{
+    ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST, TITLE_LITERAL_BONUS,
+};
 pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
 pub use snippet::{
     Match, Snippet, SnippetOptions, find_matches, find_needles, find_needles_plain, highlight_html,
