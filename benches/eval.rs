@@ -26,69 +26,22 @@
 //!   `EVAL_SHOW_RECALL=1`: every recall query either engine does not answer exactly (recall,
 //!   exact set or P@10).
 
+#[path = "known_items.rs"]
+mod known_items;
 #[path = "reference.rs"]
 mod reference;
 #[path = "../tests/common/truth.rs"]
 #[allow(dead_code)]
 mod truth;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use newssearch::analysis::{is_han, normalize};
-use newssearch::{IndexOptions, NewsIndex, Post, SearchRequest};
-
-struct Doc {
-    name: String,
-    title: String,
-    body: String,
-    title_c: String,
-    body_c: String,
-}
-
-trait Engine {
-    fn name(&self) -> &'static str;
-    /// File names of the top `limit` results.
-    fn search(&self, query: &str, limit: usize) -> Vec<String>;
-}
-
-struct Newssearch(NewsIndex);
-struct ReferenceEngine(reference::Reference);
-
-fn file_name(path: &str) -> String {
-    Path::new(path)
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-}
-
-impl Engine for Newssearch {
-    fn name(&self) -> &'static str {
-        "newssearch"
-    }
-    fn search(&self, query: &str, limit: usize) -> Vec<String> {
-        let mut request = SearchRequest::new(query);
-        request.limit = limit;
-        request.show_reprints = true;
-        request.snippets.max_fragments = 0;
-        match self.0.search(&request) {
-            Ok(results) => results.hits.iter().map(|h| file_name(&h.path)).collect(),
-            Err(_) => Vec::new(),
-        }
-    }
-}
-
-impl Engine for ReferenceEngine {
-    fn name(&self) -> &'static str {
-        "reference (tantivy + jieba + QueryParser)"
-    }
-    fn search(&self, query: &str, limit: usize) -> Vec<String> {
-        match self.0.search(query, limit) {
-            Ok((paths, _)) => paths.iter().map(|p| file_name(p)).collect(),
-            Err(_) => Vec::new(),
-        }
-    }
-}
+use known_items::{
+    Doc, Engine, KnownItem, Newssearch, ReferenceEngine, Sampler, Xorshift, known_item, load,
+};
+use newssearch::{IndexOptions, NewsIndex};
 
 struct Options {
     corpus: PathBuf,
@@ -403,27 +356,6 @@ fn cells(values: &[f64]) -> String {
         .join(" | ")
 }
 
-fn load(folder: &Path) -> Vec<Doc> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
-        .expect("corpus folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .filter_map(|path| {
-            let post = Post::from_bytes(&std::fs::read(&path).ok()?).ok()?;
-            Some(Doc {
-                name: file_name(&path.to_string_lossy()),
-                title_c: truth::canonical(&post.title),
-                body_c: truth::canonical(&post.body),
-                title: post.title,
-                body: post.body,
-            })
-        })
-        .collect()
-}
-
 /// `n` strings of 1 to 12 characters cut at random (with `seed`) from the posts' titles and
 /// paragraphs, as a person pastes or types them: a recall set no one chose, which crosses
 /// punctuation, quotes, digits and Latin words wherever the text does. Strings the query
@@ -457,23 +389,6 @@ fn substrings(docs: &[Doc], seed: u64, n: usize) -> Vec<String> {
         }
     }
     out
-}
-
-/// A small seeded generator (xorshift64): the same seed draws the same sample on every machine.
-struct Xorshift(u64);
-
-impl Xorshift {
-    fn new(seed: u64) -> Xorshift {
-        Xorshift(seed.max(1))
-    }
-
-    /// A number below `bound` (0 when `bound` is 0).
-    fn below(&mut self, bound: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % bound.max(1) as u64) as usize
-    }
 }
 
 fn truth(docs: &[Doc], query: &str) -> BTreeSet<String> {
@@ -526,118 +441,4 @@ fn recall_set(
         }
     }
     (recall / counted, exact / counted, precision / counted)
-}
-
-/// (MRR@10, success@1, success@10).
-fn known_item<'a>(
-    engine: &dyn Engine,
-    items: impl Iterator<Item = (&'a String, &'a String)>,
-) -> (f64, f64, f64) {
-    let (mut rr, mut s1, mut s10, mut n) = (0.0, 0.0, 0.0, 0.0);
-    for (query, target) in items {
-        n += 1.0;
-        if let Some(rank) = engine.search(query, 10).iter().position(|p| p == target) {
-            rr += 1.0 / (rank + 1) as f64;
-            s1 += f64::from(u8::from(rank == 0));
-            s10 += 1.0;
-        }
-    }
-    (rr / n, s1 / n, s10 / n)
-}
-
-struct KnownItem {
-    name: String,
-    /// The canonical title.
-    title: String,
-    words: String,
-    span: String,
-}
-
-/// Draws known items: word statistics over the corpus, computed once for every seed.
-struct Sampler {
-    jieba: jieba_rs::Jieba,
-    /// Document frequency of every word over the corpus (titles and bodies).
-    df: HashMap<String, u32>,
-}
-
-/// A word worth querying: two characters or more, letters and digits only.
-fn word_ok(w: &str) -> bool {
-    let n = normalize(w);
-    n.chars().count() >= 2 && n.chars().all(|c| is_han(c) || c.is_alphanumeric())
-}
-
-impl Sampler {
-    fn new(docs: &[Doc]) -> Sampler {
-        let jieba = jieba_rs::Jieba::new();
-        let mut df: HashMap<String, u32> = HashMap::new();
-        for doc in docs {
-            let mut seen = HashSet::new();
-            for text in [&doc.title_c, &doc.body_c] {
-                for token in jieba.cut(text, true) {
-                    if word_ok(token.word) && seen.insert(token.word) {
-                        *df.entry(token.word.to_owned()).or_default() += 1;
-                    }
-                }
-            }
-        }
-        Sampler { jieba, df }
-    }
-
-    /// Samples posts with a fixed seed and makes two queries from each title.
-    fn known_items(&self, docs: &[Doc], seed: u64, sample: usize) -> Vec<KnownItem> {
-        let jieba = &self.jieba;
-        let idf = |w: &str| {
-            let n = docs.len() as f64;
-            (n / (1.0 + f64::from(*self.df.get(&normalize(w)).unwrap_or(&0)))).ln()
-        };
-        let mut random = Xorshift::new(seed);
-        let mut chosen = HashSet::new();
-        let mut items = Vec::new();
-        let mut attempts = 0;
-        while items.len() < sample && attempts < sample * 20 {
-            attempts += 1;
-            let i = random.below(docs.len());
-            if !chosen.insert(i) {
-                continue;
-            }
-            let doc = &docs[i];
-            let title = doc
-                .title
-                .split_once('】')
-                .map_or(doc.title.as_str(), |(_, rest)| rest);
-            let tokens: Vec<&str> = jieba.cut(title, true).into_iter().map(|t| t.word).collect();
-            let words: Vec<(usize, &str)> = tokens
-                .iter()
-                .copied()
-                .enumerate()
-                .filter(|(_, w)| word_ok(w))
-                .collect();
-            if words.len() < 2 {
-                continue;
-            }
-            let mut by_idf = words.clone();
-            by_idf.sort_by(|a, b| idf(b.1).total_cmp(&idf(a.1)).then(a.0.cmp(&b.0)));
-            let mut top = [by_idf[0], by_idf[1]];
-            top.sort();
-            let mut best: Option<(f64, String)> = None;
-            for len in 2..=3 {
-                for window in tokens.windows(len) {
-                    if window.iter().all(|w| word_ok(w)) {
-                        let score: f64 = window.iter().map(|w| idf(w)).sum();
-                        if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                            best = Some((score, window.concat()));
-                        }
-                    }
-                }
-            }
-            let Some((_, span)) = best else { continue };
-            items.push(KnownItem {
-                name: doc.name.clone(),
-                title: doc.title_c.clone(),
-                words: format!("{} {}", top[0].1, top[1].1),
-                span,
-            });
-        }
-        items
-    }
 }
