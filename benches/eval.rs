@@ -26,8 +26,8 @@
 //!   `EVAL_SHOW_RECALL=1`: every recall query either engine does not answer exactly (recall,
 //!   exact set or P@10).
 
-#[path = "known_items.rs"]
-mod known_items;
+#[path = "eval_sets.rs"]
+mod eval_sets;
 #[path = "reference.rs"]
 mod reference;
 #[path = "../tests/common/truth.rs"]
@@ -38,8 +38,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use known_items::{
-    Doc, Engine, KnownItem, Newssearch, ReferenceEngine, Sampler, Xorshift, known_item, load,
+use eval_sets::{
+    Doc, Engine, KnownItem, Newssearch, ReferenceEngine, Sampler, known_item, load, substrings,
 };
 use newssearch::{IndexOptions, NewsIndex};
 
@@ -354,41 +354,6 @@ fn cells(values: &[f64]) -> String {
         .map(|v| format!("{v:.3}"))
         .collect::<Vec<_>>()
         .join(" | ")
-}
-
-/// `n` strings of 1 to 12 characters cut at random (with `seed`) from the posts' titles and
-/// paragraphs, as a person pastes or types them: a recall set no one chose, which crosses
-/// punctuation, quotes, digits and Latin words wherever the text does. Strings the query
-/// language could read as syntax (a `"`, a leading `-`, a `:` as in `title:`, a lone `OR`,
-/// `AND` or `NOT`) are drawn again.
-fn substrings(docs: &[Doc], seed: u64, n: usize) -> Vec<String> {
-    let mut random = Xorshift::new(seed);
-    let mut next = |below: usize| random.below(below);
-    let syntax = |q: &str| {
-        q.contains('"')
-            || q.starts_with('-')
-            || q.contains(':')
-            || q.split_whitespace()
-                .any(|w| ["OR", "AND", "NOT"].contains(&w))
-    };
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        let doc = &docs[next(docs.len())];
-        let text = if next(4) == 0 { &doc.title } else { &doc.body };
-        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-        if lines.is_empty() {
-            continue;
-        }
-        let chars: Vec<char> = lines[next(lines.len())].chars().collect();
-        let len = 1 + next(12.min(chars.len()));
-        let start = next(chars.len() - len + 1);
-        let query: String = chars[start..start + len].iter().collect();
-        let query = query.trim();
-        if !query.is_empty() && !syntax(query) {
-            out.push(query.to_owned());
-        }
-    }
-    out
 }
 
 fn truth(docs: &[Doc], query: &str) -> BTreeSet<String> {

@@ -1,6 +1,7 @@
-//! Known-item search over the shared corpus, shared by the `eval` example and the corpus
-//! tests: the posts as both engines see them, the engines behind one trait, and the known items
-//! drawn from the titles (two most distinctive words; the most distinctive span of 2–3 words).
+//! The evaluation's sets over the shared corpus, shared by the `eval` example and the corpus
+//! tests: the posts as both engines see them, the engines behind one trait, random strings cut
+//! from the posts, and the known items drawn from the titles (two most distinctive words; the
+//! most distinctive span of 2–3 words).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -86,6 +87,41 @@ pub fn load(folder: &Path) -> Vec<Doc> {
             })
         })
         .collect()
+}
+
+/// `n` strings of 1 to 12 characters cut at random (with `seed`) from the posts' titles and
+/// paragraphs, as a person pastes or types them: a recall set no one chose, which crosses
+/// punctuation, quotes, digits and Latin words wherever the text does. Strings the query
+/// language could read as syntax (a `"`, a leading `-`, a `:` as in `title:`, a lone `OR`,
+/// `AND` or `NOT`) are drawn again.
+pub fn substrings(docs: &[Doc], seed: u64, n: usize) -> Vec<String> {
+    let mut random = Xorshift::new(seed);
+    let mut next = |below: usize| random.below(below);
+    let syntax = |q: &str| {
+        q.contains('"')
+            || q.starts_with('-')
+            || q.contains(':')
+            || q.split_whitespace()
+                .any(|w| ["OR", "AND", "NOT"].contains(&w))
+    };
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let doc = &docs[next(docs.len())];
+        let text = if next(4) == 0 { &doc.title } else { &doc.body };
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let chars: Vec<char> = lines[next(lines.len())].chars().collect();
+        let len = 1 + next(12.min(chars.len()));
+        let start = next(chars.len() - len + 1);
+        let query: String = chars[start..start + len].iter().collect();
+        let query = query.trim();
+        if !query.is_empty() && !syntax(query) {
+            out.push(query.to_owned());
+        }
+    }
+    out
 }
 
 /// A small seeded generator (xorshift64): the same seed draws the same sample on every machine.
