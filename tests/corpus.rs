@@ -118,12 +118,15 @@ impl Corpus {
             .collect()
     }
 
+    /// Every post the query finds, in rank order (without snippets: only the paths are
+    /// checked).
     fn search(&self, query: &str) -> Vec<String> {
-        let request = SearchRequest {
+        let mut request = SearchRequest {
             limit: self.posts.len(),
             show_reprints: true,
             ..SearchRequest::new(query)
         };
+        request.snippets.max_fragments = 0;
         let results = self.index.search(&request).unwrap();
         assert_eq!(results.total, results.hits.len(), "{query}");
         results.hits.into_iter().map(|h| h.path).collect()
@@ -207,24 +210,13 @@ fn strings_cut_at_random_from_the_posts_are_found_exactly() {
     let corpus = load(&folder);
     let docs = eval_sets::load(&folder);
     let strings = eval_sets::substrings(&docs, 2026, 300);
-    let search = |query: &str| {
-        let mut request = SearchRequest {
-            limit: corpus.posts.len(),
-            show_reprints: true,
-            ..SearchRequest::new(query)
-        };
-        request.snippets.max_fragments = 0;
-        let results = corpus.index.search(&request).unwrap();
-        assert_eq!(results.total, results.hits.len(), "{query}");
-        results.hits.into_iter().map(|h| h.path).collect::<Vec<_>>()
-    };
     let (mut failures, mut precision) = (Vec::new(), 0.0);
     for query in &strings {
         let truth = corpus.truth(query);
-        let bare = search(query);
+        let bare = corpus.search(query);
         let found: BTreeSet<&String> = bare.iter().collect();
         let missing = truth.iter().filter(|p| !found.contains(p)).count();
-        let exact: BTreeSet<String> = search(&format!("\"{query}\"")).into_iter().collect();
+        let exact: BTreeSet<String> = corpus.search(&format!("\"{query}\"")).into_iter().collect();
         if missing > 0 || exact != truth {
             failures.push(format!(
                 "{query:?}: {} posts hold it, {missing} missing bare, {} found quoted",
