@@ -14,15 +14,21 @@ use crate::truth;
 
 /// A post as the evaluation reads it: as written, and canonical (for the brute-force truth).
 pub struct Doc {
+    /// The file's name: what both engines' results are compared by.
     pub name: String,
+    /// The title as parsed.
     pub title: String,
+    /// The body as parsed.
     pub body: String,
+    /// The title, canonical (`truth::canonical`).
     pub title_c: String,
+    /// The body, canonical.
     pub body_c: String,
 }
 
 /// A search engine under evaluation.
 pub trait Engine {
+    /// Its row's name in the tables.
     fn name(&self) -> &'static str;
     /// File names of the top `limit` results.
     fn search(&self, query: &str, limit: usize) -> Vec<String>;
