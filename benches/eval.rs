@@ -58,8 +58,8 @@ fn options() -> Options {
         corpus: root.join("../shared/corpus/xwlb"),
         queries: root.join("fixtures/eval/recall-queries.txt"),
         substrings: 0,
-        seed: 20_261_129,
-        sample: 200,
+        seed: eval_sets::DEFAULT_SEED,
+        sample: eval_sets::DEFAULT_SAMPLE,
         seeds: 5,
     };
     let mut args = std::env::args().skip(1);
@@ -249,9 +249,6 @@ fn seed_spread(engines: &[Box<dyn Engine>], sampler: &Sampler, docs: &[Doc], opt
     );
 }
 
-/// Known-item MRR@10 of both configurations by how many titles hold the query (the span, or
-/// both words): where a query fits one title the post is well defined, where it fits many
-/// only a coin toss can tell which of them was meant.
 /// For each query form, the known items one engine ranks higher than the other, with the
 /// reciprocal ranks it gains by them; of the reference's, those where newssearch's first hit
 /// has the known item's very title, and those newssearch does not list in ten.
@@ -299,6 +296,9 @@ fn who_wins(engines: &[Box<dyn Engine>], known: &[KnownItem], docs: &[Doc]) {
     }
 }
 
+/// Known-item MRR@10 of both configurations by how many titles hold the query (the span, or
+/// both words): where a query fits one title the post is well defined, where it fits many
+/// only a coin toss can tell which of them was meant.
 fn by_titles(engines: &[Box<dyn Engine>], known: &[KnownItem], docs: &[Doc]) {
     const BUCKETS: [(&str, usize, usize); 4] = [
         ("1", 1, 1),

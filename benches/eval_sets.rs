@@ -12,6 +12,11 @@ use newssearch::{NewsIndex, Post, SearchRequest};
 use crate::reference;
 use crate::truth;
 
+/// The evaluation's default seed and sample size: the known items of its main table.
+pub const DEFAULT_SEED: u64 = 20_261_129;
+/// How many known items the main table draws.
+pub const DEFAULT_SAMPLE: usize = 200;
+
 /// A post as the evaluation reads it: as written, and canonical (for the brute-force truth).
 pub struct Doc {
     /// The file's name: what both engines' results are compared by.
