@@ -17,6 +17,11 @@
 //! - Known-item set: posts sampled with a fixed seed; from each title, (a) its two most
 //!   distinctive words by IDF over the corpus, space separated, and (b) its most distinctive
 //!   contiguous span of 2–3 words, unspaced. MRR@10, success@1 and success@10 of finding the post.
+//! - The ceiling row: what the best possible ranking could expect on the same known items.
+//!   Several posts can make the very same query (identical or near-identical headlines, the
+//!   daily columns), and nothing in the query tells which was drawn; ranking exactly those
+//!   posts first, in any order, the drawn one is equally likely at each of their places. An
+//!   expectation, so one sample's row can beat it by luck; over large samples no engine can.
 //! - The known-item MRR@10 again for `--seeds` further seeds (5 by default), each drawing its own
 //!   posts: how much the margin between the configurations moves with the sample.
 //! - `EVAL_BY_TITLES=1`: the known-item MRR@10 by how many titles hold the query;
@@ -153,6 +158,13 @@ fn main() {
         let unique_cells = [words.0, words.1, words.2, span.0, span.1, span.2];
         unique_rows.push(format!("| {} | {} |", engine.name(), cells(&unique_cells)));
     }
+    let makers = makers(&sampler, &docs);
+    let (words, span) = ceiling(&makers, &known);
+    println!(
+        "| ceiling (the posts making the same query ranked first, in any order) | | | | {} | {} |",
+        cells(&[words.0, words.1, words.2]),
+        cells(&[span.0, span.1, span.2])
+    );
     println!(
         "\nKnown items whose title is unique in the corpus ({} of {}):\n",
         unique.len(),
@@ -166,7 +178,7 @@ fn main() {
         println!("{row}");
     }
     if options.seeds > 0 {
-        seed_spread(&engines, &sampler, &docs, &options);
+        seed_spread(&engines, &sampler, &makers, &docs, &options);
     }
     if std::env::var_os("EVAL_BY_TITLES").is_some() {
         by_titles(&engines, &known, &docs);
@@ -189,7 +201,8 @@ fn main() {
                         .iter()
                         .position(|n| *n == item.name);
                     eprintln!(
-                        "MISS {query:?} rank {rank:?} (reference {reference:?}) want {:?} got {:?}",
+                        "MISS {query:?} made by {} rank {rank:?} (reference {reference:?}) want {:?} got {:?}",
+                        makers[query.as_str()],
                         titles[item.name.as_str()],
                         top.first().map(|n| titles[n.as_str()])
                     );
@@ -201,15 +214,21 @@ fn main() {
 }
 
 /// Known-item MRR@10 of both configurations for further seeds, with the margin for each.
-fn seed_spread(engines: &[Box<dyn Engine>], sampler: &Sampler, docs: &[Doc], options: &Options) {
+fn seed_spread(
+    engines: &[Box<dyn Engine>],
+    sampler: &Sampler,
+    makers: &HashMap<String, usize>,
+    docs: &[Doc],
+    options: &Options,
+) {
     println!(
         "\nKnown-item MRR@10 for {} further seeds ({} posts each; margin = newssearch − reference):\n",
         options.seeds, options.sample
     );
     println!(
-        "| seed | words: newssearch | reference | margin | span: newssearch | reference | margin |"
+        "| seed | words: newssearch | reference | margin | ceiling | span: newssearch | reference | margin | ceiling |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut margins = (Vec::new(), Vec::new());
     for seed in (1..=options.seeds).map(|i| options.seed + i) {
         let known = sampler.known_items(docs, seed, options.sample);
@@ -222,16 +241,19 @@ fn seed_spread(engines: &[Box<dyn Engine>], sampler: &Sampler, docs: &[Doc], opt
         let (ours, theirs) = (engines[0].as_ref(), engines[1].as_ref());
         let words = (mrr(ours, false), mrr(theirs, false));
         let span = (mrr(ours, true), mrr(theirs, true));
+        let best = ceiling(makers, &known);
         margins.0.push(words.0 - words.1);
         margins.1.push(span.0 - span.1);
         println!(
-            "| {seed} | {:.3} | {:.3} | {:+.3} | {:.3} | {:.3} | {:+.3} |",
+            "| {seed} | {:.3} | {:.3} | {:+.3} | {:.3} | {:.3} | {:.3} | {:+.3} | {:.3} |",
             words.0,
             words.1,
             words.0 - words.1,
+            best.0.0,
             span.0,
             span.1,
-            span.0 - span.1
+            span.0 - span.1,
+            best.1.0
         );
     }
     let summary = |m: &[f64]| {
@@ -406,4 +428,44 @@ fn recall_set(
         }
     }
     (recall / counted, exact / counted, precision / counted)
+}
+
+/// How many posts make each query from their titles (both forms).
+fn makers(sampler: &Sampler, docs: &[Doc]) -> HashMap<String, usize> {
+    let mut makers: HashMap<String, usize> = HashMap::new();
+    for doc in docs {
+        if let Some((words, span)) = sampler.queries(doc, docs.len()) {
+            *makers.entry(words).or_default() += 1;
+            *makers.entry(span).or_default() += 1;
+        }
+    }
+    makers
+}
+
+/// What the best ranking could expect for the known items (MRR@10, success@1, success@10 for
+/// each query form): several posts can make the very same query from their titles, and nothing
+/// in the query tells which of them was drawn. The best an engine can do is rank those posts
+/// first, in some order; the drawn one is then equally likely at each of their places.
+fn ceiling(
+    makers: &HashMap<String, usize>,
+    known: &[KnownItem],
+) -> ((f64, f64, f64), (f64, f64, f64)) {
+    let expect = |queries: &mut dyn Iterator<Item = &String>| {
+        let (mut rr, mut s1, mut s10, mut n) = (0.0, 0.0, 0.0, 0.0);
+        for query in queries {
+            let tied = makers[query] as f64;
+            rr += (1..=makers[query].min(10))
+                .map(|place| 1.0 / place as f64)
+                .sum::<f64>()
+                / tied;
+            s1 += 1.0 / tied;
+            s10 += tied.min(10.0) / tied;
+            n += 1.0;
+        }
+        (rr / n, s1 / n, s10 / n)
+    };
+    (
+        expect(&mut known.iter().map(|k| &k.words)),
+        expect(&mut known.iter().map(|k| &k.span)),
+    )
 }

@@ -209,11 +209,6 @@ impl Sampler {
     }
     /// Samples posts with a fixed seed and makes two queries from each title.
     pub fn known_items(&self, docs: &[Doc], seed: u64, sample: usize) -> Vec<KnownItem> {
-        let jieba = &self.jieba;
-        let idf = |w: &str| {
-            let n = docs.len() as f64;
-            (n / (1.0 + f64::from(*self.df.get(&normalize(w)).unwrap_or(&0)))).ln()
-        };
         let mut random = Xorshift::new(seed);
         let mut chosen = HashSet::new();
         let mut items = Vec::new();
@@ -225,43 +220,62 @@ impl Sampler {
                 continue;
             }
             let doc = &docs[i];
-            let title = doc
-                .title
-                .split_once('】')
-                .map_or(doc.title.as_str(), |(_, rest)| rest);
-            let tokens: Vec<&str> = jieba.cut(title, true).into_iter().map(|t| t.word).collect();
-            let words: Vec<(usize, &str)> = tokens
-                .iter()
-                .copied()
-                .enumerate()
-                .filter(|(_, w)| word_ok(w))
-                .collect();
-            if words.len() < 2 {
+            let Some((words, span)) = self.queries(doc, docs.len()) else {
                 continue;
-            }
-            let mut by_idf = words.clone();
-            by_idf.sort_by(|a, b| idf(b.1).total_cmp(&idf(a.1)).then(a.0.cmp(&b.0)));
-            let mut top = [by_idf[0], by_idf[1]];
-            top.sort();
-            let mut best: Option<(f64, String)> = None;
-            for len in 2..=3 {
-                for window in tokens.windows(len) {
-                    if window.iter().all(|w| word_ok(w)) {
-                        let score: f64 = window.iter().map(|w| idf(w)).sum();
-                        if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                            best = Some((score, window.concat()));
-                        }
-                    }
-                }
-            }
-            let Some((_, span)) = best else { continue };
+            };
             items.push(KnownItem {
                 name: doc.name.clone(),
                 title: doc.title_c.clone(),
-                words: format!("{} {}", top[0].1, top[1].1),
+                words,
                 span,
             });
         }
         items
+    }
+
+    /// The two queries made from `doc`'s title (its two most distinctive words, space
+    /// separated; its most distinctive span of 2–3 words), IDF counted over `posts` posts;
+    /// `None` for a title of fewer than two words worth querying.
+    pub fn queries(&self, doc: &Doc, posts: usize) -> Option<(String, String)> {
+        let idf = |w: &str| {
+            let n = posts as f64;
+            (n / (1.0 + f64::from(*self.df.get(&normalize(w)).unwrap_or(&0)))).ln()
+        };
+        let title = doc
+            .title
+            .split_once('】')
+            .map_or(doc.title.as_str(), |(_, rest)| rest);
+        let tokens: Vec<&str> = self
+            .jieba
+            .cut(title, true)
+            .into_iter()
+            .map(|t| t.word)
+            .collect();
+        let words: Vec<(usize, &str)> = tokens
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, w)| word_ok(w))
+            .collect();
+        if words.len() < 2 {
+            return None;
+        }
+        let mut by_idf = words.clone();
+        by_idf.sort_by(|a, b| idf(b.1).total_cmp(&idf(a.1)).then(a.0.cmp(&b.0)));
+        let mut top = [by_idf[0], by_idf[1]];
+        top.sort();
+        let mut best: Option<(f64, String)> = None;
+        for len in 2..=3 {
+            for window in tokens.windows(len) {
+                if window.iter().all(|w| word_ok(w)) {
+                    let score: f64 = window.iter().map(|w| idf(w)).sum();
+                    if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                        best = Some((score, window.concat()));
+                    }
+                }
+            }
+        }
+        let (_, span) = best?;
+        Some((format!("{} {}", top[0].1, top[1].1), span))
     }
 }
