@@ -115,8 +115,9 @@ fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
     }
     if stale {
         eprintln!(
-            "newssearch: note: posts indexed earlier were segmented with another user dictionary; \
-             `newssearch index --rebuild` re-ranks them with this one (which posts match does not change)"
+            "newssearch: note: the titles of posts indexed earlier were cut with another user dictionary \
+             (queries use this one's words already); `newssearch index --rebuild` re-ranks them with it \
+             (which posts match does not change)"
         );
     }
     Ok(if report.skipped.is_empty() {

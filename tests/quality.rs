@@ -599,6 +599,17 @@ fn a_user_dictionary_never_makes_a_post_unfindable() {
     assert!(env.path(".newssearch/userdict.txt").exists());
     assert_eq!(env.names(&["泽连斯基"]), ["zelensky.md"]);
     assert_eq!(env.query(&["数字化", "--all"]).total, before);
+    // Its words cut queries at once, without indexing the posts again.
+    assert!(
+        stdout(&out).contains("2 new words of the user dictionary"),
+        "{}",
+        stdout(&out)
+    );
+    let explained = stdout(&env.run_ok(&["explain", "泽连斯基"], 0));
+    assert!(
+        explained.contains("words       泽连斯基"),
+        "the new word cuts queries before a rebuild: {explained}"
+    );
     // The dictionary kept beside the index is used on its own from now on, and after a rebuild
     // no note is needed.
     env.run_ok(&["index", "posts", "--rebuild"], 0);

@@ -95,7 +95,7 @@ impl Segmenter {
     /// overlapping ones included; nothing without a user dictionary. Finding them is a pass of
     /// one automaton over the text, far cheaper than cutting it with jieba.
     pub fn each_user_word<'t>(&self, text: &'t str, mut f: impl FnMut(&'t str)) {
-        let Some(words) = self.user_words() else {
+        let Some(words) = self.user_automaton() else {
             return;
         };
         for found in words.find_overlapping_iter(text) {
@@ -103,17 +103,21 @@ impl Segmenter {
         }
     }
 
-    fn user_words(&self) -> Option<&AhoCorasick> {
+    /// The user dictionary's words, normalised, in its order (none without a dictionary).
+    pub fn user_words(&self) -> Vec<String> {
+        self.user_dict.as_deref().map_or_else(Vec::new, |dict| {
+            dict.lines()
+                .filter_map(|line| line.split_whitespace().next())
+                .map(normalize)
+                .filter(|word| !word.is_empty())
+                .collect()
+        })
+    }
+
+    fn user_automaton(&self) -> Option<&AhoCorasick> {
         self.user_words
             .get_or_init(|| {
-                let words: Vec<String> = self
-                    .user_dict
-                    .as_deref()?
-                    .lines()
-                    .filter_map(|line| line.split_whitespace().next())
-                    .map(normalize)
-                    .filter(|word| !word.is_empty())
-                    .collect();
+                let words = self.user_words();
                 // Only a pattern set too large for memory fails to build: such a dictionary
                 // then only reaches jieba, not the counts.
                 (!words.is_empty())

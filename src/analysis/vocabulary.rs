@@ -6,7 +6,8 @@
 //! their first sentence or so (`LEAD_UNITS` in `stream.rs`): cutting whole bodies took a quarter
 //! of the indexing time, and the words of headlines and leads, where news names what it is
 //! about, are what queries are made of (`新能源汽车出口` is cut into `新能源汽车` and `出口`).
-//! The user dictionary's words are counted wherever a body holds them. How common a word is in
+//! The user dictionary's words are counted wherever a body holds them, and a word new to the
+//! dictionary over the posts indexed before it (`NewsIndex::learn_user_words`). How common a word is in
 //! the whole bodies is read from the bigram index where ranking needs it (the title focus). The
 //! counts are kept beside the index as a finite-state map (the `fst` crate): looked up in well
 //! under a microsecond, read in a millisecond by a process that only searches.
@@ -64,6 +65,12 @@ impl Vocabulary {
     /// How many texts held `word` (0 for a word never seen).
     pub fn doc_freq(&self, word: &str) -> u64 {
         self.map.get(word).unwrap_or(0)
+    }
+
+    /// Whether `word` is known, even with a count of 0 (a user dictionary's word no text held
+    /// when it was learned: see [`NewsIndex::learn_user_words`](crate::NewsIndex::learn_user_words)).
+    pub fn contains(&self, word: &str) -> bool {
+        self.map.contains_key(word)
     }
 
     /// How many distinct words.

@@ -66,6 +66,9 @@ pub struct IndexReport {
     pub unchanged: usize,
     /// Files that are not indexed, with the reason.
     pub skipped: Vec<SkippedFile>,
+    /// Words of the user dictionary new to the index's vocabulary, counted over the posts
+    /// indexed before this run ([`NewsIndex::learn_user_words`]).
+    pub words_learned: usize,
 }
 
 /// A file that was not indexed.
@@ -112,8 +115,11 @@ impl NewsIndex {
         if self.num_posts() == 0 {
             self.load_jieba_ahead();
         }
+        let mut report = IndexReport {
+            words_learned: self.learn_user_words()?,
+            ..Default::default()
+        };
         let own_dir = self.dir().and_then(|d| d.canonicalize().ok());
-        let mut report = IndexReport::default();
         let found = scan(folder, &root, own_dir.as_deref(), &mut report.skipped);
         let indexed = self.indexed_files()?;
         let (work, removed) = changes(&found, &indexed, &key_prefix(&root), &mut report);

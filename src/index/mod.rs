@@ -290,6 +290,40 @@ impl NewsIndex {
         Ok(())
     }
 
+    /// Teaches the vocabulary the user dictionary's words it does not know yet, so that
+    /// queries are cut with them at once, without indexing the posts again: each word of two
+    /// Han characters or more is counted over the texts already indexed (titles and bodies,
+    /// exactly, from the bigram index) and added with that count, 0 for a word no text holds
+    /// (kept, so that it is not counted again, and never a query's word until a post holds it).
+    /// Posts indexed from now on count the words as they are added; the titles indexed before
+    /// keep their old cut for ranking until the index is rebuilt. Returns how many words were
+    /// learned. [`NewsIndex::index_folder`] does this first.
+    pub fn learn_user_words(&self) -> Result<usize> {
+        let vocabulary = self.vocabulary();
+        let mut words: Vec<String> = self
+            .segmenter
+            .user_words()
+            .into_iter()
+            .filter(|word| {
+                word.chars().nth(1).is_some()
+                    && word.chars().all(analysis::is_han)
+                    && !vocabulary.contains(word)
+            })
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        if words.is_empty() {
+            return Ok(0);
+        }
+        // Held while the vocabulary is written, as a commit does.
+        let _writer = self.writer()?;
+        let held = self.texts_containing(&words)?;
+        let learned = words.len();
+        let counts = words.into_iter().map(String::into_boxed_str).zip(held);
+        self.set_vocabulary(vocabulary.merged(counts.collect()))?;
+        Ok(learned)
+    }
+
     /// How many posts the index holds (as of the last commit).
     pub fn num_posts(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -515,6 +549,57 @@ mod tests {
         assert_eq!(index.vocabulary().doc_freq("建设"), 0, "past the lead");
         let plan = index.plan_query(&SearchRequest::new("量子通信网建设"))?;
         assert_eq!(plan.clauses[0].words[0], "量子通信网");
+        Ok(())
+    }
+
+    /// Words added to the user dictionary cut queries without indexing anything again: each
+    /// is counted over the titles and bodies already indexed, once; a word no text holds is
+    /// kept at 0 and cuts no query until a post holding it is added.
+    #[test]
+    fn user_words_cut_queries_without_a_reindex() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
+        let path = dir.path().join("index");
+        let first_words = |index: &NewsIndex, query: &str| -> Result<String> {
+            Ok(index.plan_query(&SearchRequest::new(query))?.clauses[0].words[0].clone())
+        };
+        {
+            let index = NewsIndex::create(&path)?;
+            let body = format!("{}建设量子通信网。", "正文。".repeat(40));
+            index.add_posts([
+                ("a.md", post(&body)),
+                ("b.md", post(&body)),
+                ("c.md", titled("量子通信网建成")),
+                ("d.md", post("芯片制造加快发展。")),
+            ])?;
+            assert_ne!(first_words(&index, "量子通信网建设")?, "量子通信网");
+        }
+        let dictionary = "量子通信网 10\n未见之词 5\nAI芯片 5\n量\n";
+        let segmenter = Arc::new(Segmenter::with_user_dict(dictionary).unwrap());
+        let index = NewsIndex::open_with(&path, segmenter)?;
+        assert_eq!(
+            index.learn_user_words()?,
+            2,
+            "words of two Han characters or more"
+        );
+        let vocabulary = index.vocabulary();
+        assert_eq!(
+            vocabulary.doc_freq("量子通信网"),
+            3,
+            "two bodies and a title"
+        );
+        assert!(vocabulary.contains("未见之词"));
+        assert_eq!(vocabulary.doc_freq("未见之词"), 0);
+        assert_eq!(first_words(&index, "量子通信网建设")?, "量子通信网");
+        assert_ne!(first_words(&index, "未见之词")?, "未见之词");
+        assert_eq!(index.learn_user_words()?, 0, "learned once");
+        assert_eq!(
+            NewsIndex::open(&path)?.vocabulary().doc_freq("量子通信网"),
+            3
+        );
+
+        index.add_posts([("e.md", post("一个未见之词。"))])?;
+        assert_eq!(index.vocabulary().doc_freq("未见之词"), 1);
+        assert_eq!(first_words(&index, "未见之词")?, "未见之词");
         Ok(())
     }
 

@@ -106,7 +106,18 @@ pub fn write_report(out: &mut dyn Write, report: &IndexReport, total: u64) -> io
         report.unchanged,
         report.skipped.len(),
         if total == 1 { "post" } else { "posts" }
-    )
+    )?;
+    match report.words_learned {
+        0 => Ok(()),
+        1 => writeln!(
+            out,
+            "1 new word of the user dictionary: queries are cut with it now"
+        ),
+        n => writeln!(
+            out,
+            "{n} new words of the user dictionary: queries are cut with them now"
+        ),
+    }
 }
 
 /// Writes an `explain` report.

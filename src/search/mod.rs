@@ -241,6 +241,24 @@ impl NewsIndex {
         Ok(holding)
     }
 
+    /// How many texts (titles and bodies, each counted apart) hold each of `words`, exactly.
+    pub(crate) fn texts_containing(&self, words: &[String]) -> Result<Vec<u64>> {
+        let searcher = self.reader.searcher();
+        let columns = self.columns.get(&searcher)?;
+        let vocabulary = self.vocabulary();
+        let planner = self.planner(&searcher, &columns, &vocabulary);
+        let count = |word: &str, scope| {
+            searcher.search(
+                planner.contains(word, scope).as_ref(),
+                &tantivy::collector::Count,
+            )
+        };
+        words
+            .iter()
+            .map(|word| Ok((count(word, Scope::Title)? + count(word, Scope::Body)?) as u64))
+            .collect()
+    }
+
     fn plan(
         &self,
         searcher: &Searcher,

@@ -288,7 +288,7 @@ impl Planner<'_> {
     }
 
     /// Posts whose scope contains `text` (normalised), whatever jieba made of it.
-    fn contains(&self, text: &str, scope: Scope) -> Box<dyn Query> {
+    pub(crate) fn contains(&self, text: &str, scope: Scope) -> Box<dyn Query> {
         self.contains_covering(text, scope, None)
     }
 
