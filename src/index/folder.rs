@@ -101,6 +101,8 @@ impl NewsIndex {
     /// Brings the index up to date with the posts in `folder`: new files are added, changed files
     /// replaced, deleted files removed; files that did not change are not read. A file that
     /// cannot be read or parsed is reported in [`IndexReport::skipped`] and the rest is indexed.
+    /// First the vocabulary learns the user dictionary's new words
+    /// ([`NewsIndex::learn_user_words`]).
     pub fn index_folder(
         &self,
         folder: &Path,
