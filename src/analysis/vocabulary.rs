@@ -7,10 +7,10 @@
 //! of the indexing time, and the words of headlines and leads, where news names what it is
 //! about, are what queries are made of (`新能源汽车出口` is cut into `新能源汽车` and `出口`).
 //! The user dictionary's words are counted wherever a body holds them, and a word new to the
-//! dictionary over the posts indexed before it (`NewsIndex::learn_user_words`). How common a word is in
-//! the whole bodies is read from the bigram index where ranking needs it (the title focus). The
-//! counts are kept beside the index as a finite-state map (the `fst` crate): looked up in well
-//! under a microsecond, read in a millisecond by a process that only searches.
+//! dictionary over the posts indexed before it (`NewsIndex::learn_user_words`). How common a
+//! word is in the whole bodies is read from the bigram index where ranking needs it (the title
+//! focus). The counts are kept beside the index as a finite-state map (the `fst` crate): looked
+//! up in well under a microsecond, read in a millisecond by a process that only searches.
 //!
 //! The counts are approximate by design: an updated post is counted again and a deleted one is
 //! not taken off. They steer how a query is cut, which decides the words a bare query's posts
