@@ -59,7 +59,8 @@ pub struct IndexArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// A user dictionary (jieba format: `word [freq] [tag]` a line) for names, slogans and
-    /// domain words; kept beside the index and used by later runs.
+    /// domain words; kept beside the index and used by later runs. New words cut queries at
+    /// once; `--rebuild` also re-cuts the titles indexed before.
     #[arg(long, value_name = "FILE")]
     pub user_dict: Option<PathBuf>,
     /// Commit after this many posts: an interrupted run keeps what it committed.
