@@ -49,5 +49,6 @@ pub use search::{
     FocusWord, Hit, Holding, LITERAL_BONUS, MAX_QUERY_CHARS, Match, PROXIMITY_BONUS, ParsedQuery,
     PeriodEnd, Plan, PostExplanation, Scope, SearchRequest, SearchResults, Snippet, SnippetOptions,
     Sort, StringMatch, SyntaxError, TITLE_BOOST, TITLE_LITERAL_BONUS, TYPED_BONUS, TitleFocus,
-    find_matches, find_needles, highlight_html, parse as parse_query, parse_period, snippets,
+    facet_key, find_matches, find_needles, highlight_html, parse as parse_query, parse_period,
+    snippets,
 };

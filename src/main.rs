@@ -2,6 +2,7 @@
 
 mod cli;
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -13,6 +14,7 @@ use newssearch::analysis::Segmenter;
 use newssearch::output::{JsonResults, write_explanation, write_html, write_report, write_results};
 use newssearch::{
     Dictionary, Error, Holding, IndexOptions, NewsIndex, Scope, SearchRequest, USER_DICT_FILE,
+    facet_key,
 };
 
 /// mimalloc instead of the system allocator: parsing and indexing make many small allocations
@@ -180,13 +182,17 @@ fn query(cli: &Cli, args: &QueryArgs) -> anyhow::Result<u8> {
 /// an empty result, not an error), and lists the categories.
 fn unknown_filters(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result<()> {
     let mut err = anstream::stderr().lock();
+    let unknown = |asked: &[String], known: &[String]| {
+        let known: HashSet<String> = known.iter().map(|k| facet_key(k)).collect();
+        asked
+            .iter()
+            .filter(|a| !known.contains(&facet_key(a)))
+            .cloned()
+            .collect::<Vec<String>>()
+    };
     if !request.categories.is_empty() {
         let known = index.categories()?;
-        let unknown: Vec<&String> = request
-            .categories
-            .iter()
-            .filter(|c| !known.contains(c))
-            .collect();
+        let unknown = unknown(&request.categories, &known);
         if !unknown.is_empty() {
             writeln!(
                 err,
@@ -197,8 +203,7 @@ fn unknown_filters(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result
         }
     }
     if !request.tags.is_empty() {
-        let known = index.tags()?;
-        let unknown: Vec<&String> = request.tags.iter().filter(|t| !known.contains(t)).collect();
+        let unknown = unknown(&request.tags, &index.tags()?);
         if !unknown.is_empty() {
             writeln!(err, "note: no post has tag {}", quoted(&unknown))?;
         }
@@ -257,7 +262,7 @@ fn wildcard_note(query: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn quoted(values: &[&String]) -> String {
+fn quoted(values: &[String]) -> String {
     let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
     quoted.join(" or ")
 }

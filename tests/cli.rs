@@ -259,6 +259,53 @@ fn filters() {
     assert_eq!(env.names(&["数字化", "--to", "2022"]), [SEED]);
 }
 
+/// A category or tag is found whatever its case, width, script or middle dot: the fixture
+/// tagged `數字化` under `keji` is found by `数字化` and `KEJI`.
+#[test]
+fn filters_match_values_as_text_is_matched() {
+    let env = indexed();
+    assert_eq!(env.names(&["数字化", "--category", "KEJI"]), [FANTI]);
+    assert_eq!(env.names(&["数字化", "--category", "ｋｅｊｉ"]), [FANTI]);
+    assert_eq!(env.names(&["数字化", "--tag", "数字化"]), [FANTI]);
+    assert_eq!(env.names(&["数字化", "--tag", "數字化"]), [FANTI]);
+    assert!(
+        env.names(&["数字化", "--tag", "数字"]).is_empty(),
+        "whole values only"
+    );
+    let out = env.run_ok(&["query", "碳中和", "--category", "KEJI"], 1);
+    assert!(stderr(&out).is_empty(), "a known value: {}", stderr(&out));
+
+    let env = TestEnv::new();
+    for (name, tag) in [
+        ("a", "一线调研·新质生产力"),
+        ("b", "一线调研•新质生产力"),
+        ("c", "一线调研"),
+    ] {
+        env.write(
+            &format!("posts/{name}.md"),
+            format!("---\ntitle: 短讯\ntags: [{tag}]\n---\n发展新质生产力。\n"),
+        );
+    }
+    env.run_ok(&["index", "posts"], 0);
+    for asked in [
+        "一线调研·新质生产力",
+        "一线调研•新质生产力",
+        "一线调研・新质生产力",
+    ] {
+        assert_eq!(
+            sorted(env.names(&["新质生产力", "--tag", asked])),
+            ["a.md", "b.md"],
+            "{asked}"
+        );
+    }
+    let tags = env.query(&["新质生产力"]).facets.tags;
+    assert_eq!(
+        tags.len(),
+        3,
+        "the values are listed as the posts give them: {tags:?}"
+    );
+}
+
 #[test]
 fn query_language() {
     let env = indexed();

@@ -18,6 +18,7 @@ use tantivy::index::SegmentId;
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DateTime, DocId, Searcher, SegmentReader};
 
+use super::facets::FacetVariants;
 use super::phrase::positions_files;
 
 /// The columns of one segment (`None` for a segment without the field's values).
@@ -205,6 +206,8 @@ pub struct Columns {
     twins: OnceLock<Vec<Option<Arc<[u64]>>>>,
     /// How many texts hold each word looked up ([`Columns::texts_holding`]).
     held: Mutex<FxHashMap<Box<str>, Option<u64>>>,
+    /// The category and tag values, grouped by key, read when a filter first asks.
+    variants: OnceLock<FacetVariants>,
 }
 
 /// How many words' counts a generation remembers before it starts again.
@@ -244,6 +247,15 @@ impl Columns {
     /// this generation.
     pub fn twins(&self) -> &[Option<Arc<[u64]>>] {
         self.twins.get_or_init(|| super::reprints::twins(self))
+    }
+
+    /// The category and tag values of this generation, grouped by
+    /// [`facet_key`](super::facets::facet_key), read the first time a filter asks (a pass over
+    /// the two fields' dictionaries); values that cannot be read are left out, and a filter
+    /// then matches its value as typed.
+    pub fn facet_variants(&self) -> &FacetVariants {
+        self.variants
+            .get_or_init(|| FacetVariants::read(self).unwrap_or_default())
     }
 
     /// How many texts hold `word`: `count()`, remembered for this generation. The title focus
@@ -297,6 +309,7 @@ impl ColumnCache {
             queries: AtomicU64::new(0),
             twins: OnceLock::new(),
             held: Mutex::default(),
+            variants: OnceLock::new(),
         });
         if cached.is_none_or(|c| c.generation < generation)
             && let Ok(mut current) = self.current.lock()

@@ -215,6 +215,56 @@ pub fn all_values(
     Ok(values.into_iter().collect())
 }
 
+/// What a `--category` or `--tag` value is matched by: the value normalised as text is
+/// (full-width to half-width, lower case, traditional to simplified script, invisible
+/// characters dropped), its middle dots made one (`·`, `•`, `・`, `‧`, `⋅`, `∙`) and its ends
+/// trimmed. `KEJI` finds the posts of `keji`, `數字化` those tagged `数字化`, and the
+/// `一线调研•加快形成新质生产力` of a few posts those of `一线调研·加快形成新质生产力`.
+pub fn facet_key(value: &str) -> String {
+    crate::analysis::normalize(value)
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '•' | '・' | '‧' | '⋅' | '∙' => '·',
+            c => c,
+        })
+        .collect()
+}
+
+/// The indexed values of the category and tag fields, grouped by [`facet_key`].
+#[derive(Debug, Default)]
+pub struct FacetVariants {
+    category: HashMap<String, Vec<String>>,
+    tag: HashMap<String, Vec<String>>,
+}
+
+impl FacetVariants {
+    /// Every value of both fields in any segment, grouped.
+    pub fn read(columns: &Columns) -> tantivy::Result<FacetVariants> {
+        let group = |values: Vec<String>| {
+            let mut groups: HashMap<String, Vec<String>> = HashMap::default();
+            for value in values {
+                groups.entry(facet_key(&value)).or_default().push(value);
+            }
+            groups
+        };
+        Ok(FacetVariants {
+            category: group(all_values(columns, |c| &c.category)?),
+            tag: group(all_values(columns, |c| &c.tag)?),
+        })
+    }
+
+    /// The indexed categories (or tags) that `value` stands for: those with its key, or
+    /// `value` itself when none has.
+    pub fn of<'a>(&'a self, tags: bool, value: &'a str) -> Vec<&'a str> {
+        let groups = if tags { &self.tag } else { &self.category };
+        groups.get(&facet_key(value)).map_or_else(
+            || vec![value],
+            |variants| variants.iter().map(String::as_str).collect(),
+        )
+    }
+}
+
 /// The per-segment counts of a collector, added up.
 fn sum_counts<K: std::hash::Hash + Eq>(fruits: Vec<HashMap<K, u64>>) -> HashMap<K, u64> {
     let mut all = HashMap::default();

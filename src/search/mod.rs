@@ -29,7 +29,7 @@ use tantivy::schema::{Field, OwnedValue};
 use tantivy::{DocAddress, Score, Searcher};
 
 pub use explain::{ClauseMatch, Explanation, Holding, PostExplanation, StringMatch};
-pub use facets::{FacetCount, Facets};
+pub use facets::{FacetCount, Facets, facet_key};
 pub use focus::{FOCUS_BONUS, FOCUS_WINDOW, FocusWord, TYPED_BONUS, TitleFocus};
 pub use plan::{
     ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST, TITLE_LITERAL_BONUS,

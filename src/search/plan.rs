@@ -466,17 +466,19 @@ impl Planner<'_> {
 
     fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
-        for (field, values) in [
-            (self.fields.category, &request.categories),
-            (self.fields.tag, &request.tags),
+        for (field, values, tags) in [
+            (self.fields.category, &request.categories, false),
+            (self.fields.tag, &request.tags, true),
         ] {
             if values.is_empty() {
                 continue;
             }
+            let variants = self.columns.facet_variants();
             let any = values
                 .iter()
+                .flat_map(|v| variants.of(tags, v))
                 .map(|v| {
-                    let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
+                    let term = Term::from_facet(field, &Facet::from_path([v]));
                     let q: Box<dyn Query> =
                         Box::new(TermQuery::new(term, IndexRecordOption::Basic));
                     (Occur::Should, q)

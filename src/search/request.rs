@@ -26,9 +26,10 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits to skip (for paging).
     pub offset: usize,
-    /// Only posts in one of these categories.
+    /// Only posts in one of these categories (compared by [`facet_key`](super::facet_key):
+    /// case, width, script and middle dots aside).
     pub categories: Vec<String>,
-    /// Only posts with one of these tags.
+    /// Only posts with one of these tags (compared as categories are).
     pub tags: Vec<String>,
     /// Only posts published at or after this instant.
     pub from: Option<DateTime<FixedOffset>>,
