@@ -428,6 +428,10 @@ fn exit_codes_and_one_line_errors() {
             &["query", "数字化", "--half-life", "-3"][..],
             "--half-life \"-3\": must be a positive number",
         ),
+        (
+            &["query", "数字化", "--sort", "date", "--half-life", "30"][..],
+            "--sort date does not rank by",
+        ),
     ] {
         let out = env.run_ok(args, 2);
         let err = stderr(&out);

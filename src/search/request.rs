@@ -96,6 +96,17 @@ impl SearchRequest {
                 reason: "must be a positive number of days".into(),
             });
         }
+        if let Some(days) = self.half_life_days
+            && self.sort == Sort::Date
+        {
+            return Err(Error::Option {
+                option: "--half-life".into(),
+                value: days.to_string(),
+                reason: "weighs relevance by age, which --sort date does not rank by; \
+                         use one or the other"
+                    .into(),
+            });
+        }
         Ok(())
     }
 }
