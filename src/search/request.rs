@@ -38,7 +38,8 @@ pub struct SearchRequest {
     /// Result order.
     pub sort: Sort,
     /// Blend relevance with freshness: a post this many days older than the newest post in the
-    /// index scores half as much.
+    /// index scores half as much. Only with [`Sort::Relevance`]: a search by date with a
+    /// half-life is an error.
     pub half_life_days: Option<f64>,
     /// Show every reprint of a story instead of collapsing them into one hit.
     pub show_reprints: bool,
