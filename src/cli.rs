@@ -71,7 +71,7 @@ pub struct IndexArgs {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// The query: words (all must occur; AND may be written), "exact phrase" (or “…”), a OR b,
-    /// -excluded (or NOT excluded), title:word, body:word.
+    /// -excluded (or NOT excluded), title:word, body:word (or 标题:word, 正文:word).
     #[arg(num_args = 0..)]
     pub query: Vec<String>,
     /// Exclusions typed as their own arguments (`-广告`), set aside before clap sees them.

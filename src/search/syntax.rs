@@ -1,4 +1,5 @@
-//! The query language: words, `"exact phrases"`, `OR`, `-exclusions`, `title:`/`body:` scopes.
+//! The query language: words, `"exact phrases"`, `OR`, `-exclusions`, `title:`/`body:` scopes
+//! (also `标题:`/`正文:`, and with a full-width colon).
 //!
 //! Space means AND and binds loosest: `a b OR c d` is `a AND (b OR c) AND d`. An `AND` written
 //! out between two clauses means the same as the space, and `NOT x` the same as `-x`, for people
@@ -148,6 +149,37 @@ fn opens_quote(chars: &[char], i: usize) -> bool {
     }
 }
 
+/// The field that `text` begins with, and the length of its name: `title:` or `body:` (any
+/// case), or `标题:` or `正文:`, each also with a full-width colon as a Chinese input method types
+/// it (`title：`). Any other name of Latin letters before `:` is an error, unless it begins a web
+/// address (`https://…`); before `：` it is text, as in `CCTV：`.
+fn field_at(text: &[char]) -> Result<Option<(Scope, usize)>, SyntaxError> {
+    const ALIASES: [(&str, Scope); 2] = [("标题", Scope::Title), ("正文", Scope::Body)];
+    let colon = |at: usize| text.get(at).copied().filter(|c| matches!(c, ':' | '：'));
+    for (alias, scope) in ALIASES {
+        let len = alias.chars().count();
+        if text.iter().take(len).copied().eq(alias.chars()) && colon(len).is_some() {
+            return Ok(Some((scope, len)));
+        }
+    }
+    let len = text.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let Some(colon_char) = colon(len).filter(|_| len > 0) else {
+        return Ok(None);
+    };
+    if text[len + 1..].iter().take(2).eq(['/', '/'].iter()) {
+        return Ok(None);
+    }
+    let name: String = text[..len].iter().collect();
+    match name.to_ascii_lowercase().as_str() {
+        "title" => Ok(Some((Scope::Title, len))),
+        "body" => Ok(Some((Scope::Body, len))),
+        _ if colon_char == '：' => Ok(None),
+        _ => Err(SyntaxError(format!(
+            "unknown field '{name}:'; the fields are title: and body: (or 标题: and 正文:)"
+        ))),
+    }
+}
+
 fn tokenize(query: &str) -> Result<Vec<Token>, SyntaxError> {
     let chars: Vec<char> = query.chars().collect();
     let mut tokens = Vec::new();
@@ -168,28 +200,9 @@ fn tokenize(query: &str) -> Result<Vec<Token>, SyntaxError> {
             }
         }
         let mut scope = Scope::All;
-        let name_len = chars[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .count();
-        // `name:` scopes what follows, unless it begins a web address (`https://…`).
-        let is_field = name_len > 0
-            && chars.get(i + name_len) == Some(&':')
-            && chars[i + name_len + 1..]
-                .iter()
-                .take(2)
-                .ne(['/', '/'].iter());
-        if is_field {
+        if let Some((field, name_len)) = field_at(&chars[i..])? {
             let name: String = chars[i..i + name_len].iter().collect();
-            scope = match name.to_ascii_lowercase().as_str() {
-                "title" => Scope::Title,
-                "body" => Scope::Body,
-                _ => {
-                    return Err(SyntaxError(format!(
-                        "unknown field '{name}:'; the fields are title: and body:"
-                    )));
-                }
-            };
+            scope = field;
             i += name_len + 1;
             if i == chars.len() || is_space(chars[i]) {
                 return Err(SyntaxError(format!(
@@ -340,6 +353,38 @@ mod tests {
                 vec![clause("「」", false, Scope::All)],
             ]
         );
+    }
+
+    /// Fields as a Chinese input method types them: a full-width colon, or the Chinese names.
+    /// Before a full-width colon any other name is text, as in a pasted `CCTV：`.
+    #[test]
+    fn fields_with_a_full_width_colon_or_chinese_names() {
+        for (query, scope) in [
+            ("title：经济", Scope::Title),
+            ("标题:经济", Scope::Title),
+            ("标题：经济", Scope::Title),
+            ("正文:经济", Scope::Body),
+            ("BODY：经济", Scope::Body),
+        ] {
+            let q = parse(query).unwrap();
+            assert_eq!(
+                q.groups,
+                vec![vec![clause("经济", false, scope)]],
+                "{query}"
+            );
+        }
+        for text in ["CCTV：报道", "新华社：北京", "标题党"] {
+            let q = parse(text).unwrap();
+            assert_eq!(
+                q.groups,
+                vec![vec![clause(text, false, Scope::All)]],
+                "{text}"
+            );
+        }
+        let q = parse("-标题:广告 经济").unwrap();
+        assert_eq!(q.excluded, vec![clause("广告", false, Scope::Title)]);
+        assert!(parse("标题：").unwrap_err().0.contains("needs something"));
+        assert!(parse("author:张三").unwrap_err().0.contains("标题:"));
     }
 
     #[test]
