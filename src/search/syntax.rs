@@ -124,16 +124,17 @@ fn closing_quote(c: char) -> Option<char> {
         '"' => Some('"'),
         '“' => Some('”'),
         '「' => Some('」'),
+        '＂' => Some('＂'),
         _ => None,
     }
 }
 
 /// Whether the character at `i`, where a clause starts, opens a quoted phrase: `"` always (an
-/// unclosed one is an error); `“` and `「` only when they quote the whole clause, their closing
-/// quote followed by a space or the end, and something other than spaces between them (`“”`
-/// alone is two characters to search for). Chinese quotes are common in pasted text, where they
-/// are characters to search for: `发布“中`, `“一带一路”合作`, `发布“中国”倡议` are each one
-/// clause, found literally.
+/// unclosed one is an error); `“`, `「` and `＂` only when they quote the whole clause, their
+/// closing quote followed by a space or the end, and something other than spaces between them
+/// (`“”` alone is two characters to search for). Chinese quotes are common in pasted text, where
+/// they are characters to search for: `发布“中`, `“一带一路”合作`, `发布“中国”倡议` are each
+/// one clause, found literally.
 fn opens_quote(chars: &[char], i: usize) -> bool {
     match closing_quote(chars[i]) {
         Some('"') => true,
@@ -190,7 +191,8 @@ fn tokenize(query: &str) -> Result<Vec<Token>, SyntaxError> {
             i += 1;
             continue;
         }
-        let negated = chars[i] == '-';
+        // `－` is the minus a Chinese input method types.
+        let negated = matches!(chars[i], '-' | '－');
         if negated {
             i += 1;
             if i == chars.len() || is_space(chars[i]) {
@@ -385,6 +387,26 @@ mod tests {
         assert_eq!(q.excluded, vec![clause("广告", false, Scope::Title)]);
         assert!(parse("标题：").unwrap_err().0.contains("needs something"));
         assert!(parse("author:张三").unwrap_err().0.contains("标题:"));
+    }
+
+    /// The full-width minus and quotation mark of a Chinese input method work as `-` and as
+    /// Chinese quotes do.
+    #[test]
+    fn full_width_minus_and_quotes() {
+        let q = parse("数字化 －数字经济 ＂高质量 发展＂").unwrap();
+        assert_eq!(q.excluded, vec![clause("数字经济", false, Scope::All)]);
+        assert_eq!(
+            q.groups,
+            vec![
+                vec![clause("数字化", false, Scope::All)],
+                vec![clause("高质量 发展", true, Scope::All)],
+            ]
+        );
+        let q = parse("发布＂中国＂倡议").unwrap();
+        assert_eq!(
+            q.groups,
+            vec![vec![clause("发布＂中国＂倡议", false, Scope::All)]]
+        );
     }
 
     #[test]
