@@ -103,17 +103,21 @@ pub fn load(folder: &Path) -> Vec<Doc> {
 /// `n` strings of 1 to 12 characters cut at random (with `seed`) from the posts' titles and
 /// paragraphs, as a person pastes or types them: a recall set no one chose, which crosses
 /// punctuation, quotes, digits and Latin words wherever the text does. Strings the query
-/// language could read as syntax (a `"`, a leading `-`, a `:` as in `title:`, a lone `OR`,
-/// `AND` or `NOT`) are drawn again.
+/// language could read as syntax (a `"`, a `:` as in `title:`, a word beginning with `-` or
+/// `－` or with a field name and `：`, a lone `OR`, `AND` or `NOT`) are drawn again.
 pub fn substrings(docs: &[Doc], seed: u64, n: usize) -> Vec<String> {
     let mut random = Xorshift::new(seed);
     let mut next = |below: usize| random.below(below);
     let syntax = |q: &str| {
         q.contains('"')
-            || q.starts_with('-')
             || q.contains(':')
-            || q.split_whitespace()
-                .any(|w| ["OR", "AND", "NOT"].contains(&w))
+            || q.split_whitespace().any(|w| {
+                ["OR", "AND", "NOT"].contains(&w)
+                    || w.starts_with(['-', '－'])
+                    || ["标题：", "正文：", "title：", "body："]
+                        .iter()
+                        .any(|field| w.to_lowercase().starts_with(field))
+            })
     };
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
