@@ -627,7 +627,7 @@ fn a_user_dictionary_never_makes_a_post_unfindable() {
 #[test]
 fn a_bad_user_dictionary_is_a_clear_error() {
     let env = TestEnv::with_fixtures();
-    env.write("words.txt", "好词 10\n坏词 many\n");
+    env.write("words.txt", "好词 10\n坏词 很多\n");
     let out = env.run_ok(&["index", "posts", "--user-dict", "words.txt"], 2);
     assert!(
         stderr(&out).contains("words.txt") && stderr(&out).contains("line 2"),

@@ -1,6 +1,5 @@
 //! Word segmentation with jieba, loaded once per process and only when first needed.
 
-use std::io::BufReader;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, OnceLock};
 
@@ -16,7 +15,8 @@ use super::normalize::normalize;
 #[derive(Debug)]
 pub struct Segmenter {
     id: u64,
-    user_dict: Option<String>,
+    /// The user dictionary's entries, their words normalised.
+    user_entries: Vec<UserEntry>,
     jieba: OnceLock<Jieba>,
     /// The user dictionary's words, normalised, as one automaton (`None` without any), built
     /// on first use.
@@ -25,11 +25,21 @@ pub struct Segmenter {
 
 impl Default for Segmenter {
     fn default() -> Segmenter {
-        Segmenter::new(None)
+        Segmenter::new(Vec::new())
     }
 }
 
 static DEFAULT: LazyLock<Arc<Segmenter>> = LazyLock::new(Arc::default);
+
+/// One line of a user dictionary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UserEntry {
+    /// The word, normalised as the text jieba cuts is.
+    word: String,
+    /// Its frequency, when the line gives one.
+    freq: Option<usize>,
+    tag: Option<String>,
+}
 
 /// A user dictionary line that jieba cannot read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -48,27 +58,48 @@ impl Segmenter {
     }
 
     /// A segmenter that adds the words of a user dictionary (jieba format: `word [freq] [tag]`
-    /// a line) to jieba's own.
+    /// a line, the frequency or both left out as jieba allows) to jieba's own. Blank lines, lines starting with `#` and a byte-order mark are
+    /// passed over; words are normalised as the text they are found in is (`澤連斯基` is
+    /// `泽连斯基`). A word without a frequency gets one that makes jieba cut it out, as jieba's
+    /// own `add_word` without a frequency does.
     pub fn with_user_dict(text: &str) -> Result<Segmenter, DictError> {
-        for (i, line) in text.lines().enumerate() {
+        let mut entries = Vec::new();
+        for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
             let mut fields = line.split_whitespace();
-            if let Some(freq) = fields.nth(1)
-                && freq.parse::<usize>().is_err()
-            {
-                return Err(DictError {
-                    line: i + 1,
-                    reason: format!("frequency {freq:?} is not a whole number"),
+            let Some(word) = fields.next().filter(|w| !w.starts_with('#')) else {
+                continue;
+            };
+            // `word freq tag`, `word freq`, `word tag` or `word`, as jieba reads them.
+            let (freq, tag) = match (fields.next(), fields.next()) {
+                (None, _) => (None, None),
+                (Some(freq), tag) if freq.parse::<usize>().is_ok() => (freq.parse().ok(), tag),
+                (Some(tag), None) if tag.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    (None, Some(tag))
+                }
+                (Some(freq), _) => {
+                    return Err(DictError {
+                        line: i + 1,
+                        reason: format!("frequency {freq:?} is not a whole number"),
+                    });
+                }
+            };
+            let word = normalize(word);
+            if !word.is_empty() {
+                entries.push(UserEntry {
+                    word,
+                    freq,
+                    tag: tag.map(str::to_owned),
                 });
             }
         }
-        Ok(Segmenter::new(Some(text.to_owned())))
+        Ok(Segmenter::new(entries))
     }
 
-    fn new(user_dict: Option<String>) -> Segmenter {
+    fn new(user_entries: Vec<UserEntry>) -> Segmenter {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Segmenter {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            user_dict,
+            user_entries,
             jieba: OnceLock::new(),
             user_words: OnceLock::new(),
         }
@@ -83,9 +114,8 @@ impl Segmenter {
     pub fn jieba(&self) -> &Jieba {
         self.jieba.get_or_init(|| {
             let mut jieba = Jieba::new();
-            if let Some(dict) = &self.user_dict {
-                // Validated in `with_user_dict`.
-                let _ = jieba.load_dict(&mut BufReader::new(dict.as_bytes()));
+            for entry in &self.user_entries {
+                jieba.add_word(&entry.word, entry.freq, entry.tag.as_deref());
             }
             jieba
         })
@@ -105,13 +135,7 @@ impl Segmenter {
 
     /// The user dictionary's words, normalised, in its order (none without a dictionary).
     pub fn user_words(&self) -> Vec<String> {
-        self.user_dict.as_deref().map_or_else(Vec::new, |dict| {
-            dict.lines()
-                .filter_map(|line| line.split_whitespace().next())
-                .map(normalize)
-                .filter(|word| !word.is_empty())
-                .collect()
-        })
+        self.user_entries.iter().map(|e| e.word.clone()).collect()
     }
 
     fn user_automaton(&self) -> Option<&AhoCorasick> {
@@ -194,9 +218,24 @@ mod tests {
         );
     }
 
+    /// A dictionary as people write them: a byte-order mark, Windows line ends, comments and
+    /// blank lines, words without a frequency, words in traditional script.
+    #[test]
+    fn user_dictionary_lines_as_people_write_them() {
+        let plain = words(&Segmenter::shared(), "智慧经营的企业");
+        assert!(!plain.contains(&"智慧经营".to_owned()), "{plain:?}");
+        let text = "\u{feff}# 人名\r\n\r\n澤連斯基 nr\r\n智慧经营\r\n  # 缩进的注释\r\n";
+        let custom = Segmenter::with_user_dict(text).unwrap();
+        assert_eq!(custom.user_words(), ["泽连斯基", "智慧经营"]);
+        assert!(words(&custom, "智慧经营的企业").contains(&"智慧经营".to_owned()));
+        assert!(words(&custom, "泽连斯基表示").contains(&"泽连斯基".to_owned()));
+    }
+
     #[test]
     fn bad_user_dictionary_names_the_line() {
-        let err = Segmenter::with_user_dict("好词 10\n坏词 many\n").unwrap_err();
-        assert_eq!(err.line, 2);
+        let err = Segmenter::with_user_dict("好词 10\n好词 n\n坏词 很多\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        let err = Segmenter::with_user_dict("坏词 n 10\n").unwrap_err();
+        assert_eq!(err.line, 1, "a tag before a frequency");
     }
 }
