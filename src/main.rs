@@ -2,7 +2,6 @@
 
 mod cli;
 
-use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -14,7 +13,6 @@ use newssearch::analysis::Segmenter;
 use newssearch::output::{JsonResults, write_explanation, write_html, write_report, write_results};
 use newssearch::{
     Dictionary, Error, Holding, IndexOptions, NewsIndex, Scope, SearchRequest, USER_DICT_FILE,
-    facet_key,
 };
 
 /// mimalloc instead of the system allocator: parsing and indexing make many small allocations
@@ -182,31 +180,18 @@ fn query(cli: &Cli, args: &QueryArgs) -> anyhow::Result<u8> {
 /// an empty result, not an error), and lists the categories.
 fn unknown_filters(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result<()> {
     let mut err = anstream::stderr().lock();
-    let unknown = |asked: &[String], known: &[String]| {
-        let known: HashSet<String> = known.iter().map(|k| facet_key(k)).collect();
-        asked
-            .iter()
-            .filter(|a| !known.contains(&facet_key(a)))
-            .cloned()
-            .collect::<Vec<String>>()
-    };
-    if !request.categories.is_empty() {
-        let known = index.categories()?;
-        let unknown = unknown(&request.categories, &known);
-        if !unknown.is_empty() {
-            writeln!(
-                err,
-                "note: no post is in category {}; the categories are {}",
-                quoted(&unknown),
-                known.join(", ")
-            )?;
-        }
+    let unknown = index.unknown_facet_values(false, &request.categories)?;
+    if !unknown.is_empty() {
+        writeln!(
+            err,
+            "note: no post is in category {}; the categories are {}",
+            quoted(&unknown),
+            index.categories()?.join(", ")
+        )?;
     }
-    if !request.tags.is_empty() {
-        let unknown = unknown(&request.tags, &index.tags()?);
-        if !unknown.is_empty() {
-            writeln!(err, "note: no post has tag {}", quoted(&unknown))?;
-        }
+    let unknown = index.unknown_facet_values(true, &request.tags)?;
+    if !unknown.is_empty() {
+        writeln!(err, "note: no post has tag {}", quoted(&unknown))?;
     }
     Ok(())
 }

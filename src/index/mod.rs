@@ -29,30 +29,36 @@ const VOCABULARY_FILE: &str = "vocabulary.fst";
 /// The user dictionary kept beside an index, used by every later `index` run.
 pub const USER_DICT_FILE: &str = "userdict.txt";
 
-/// A user dictionary (jieba format: `word [freq] [tag]` a line), checked and fingerprinted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A user dictionary (jieba format: `word [freq] [tag]` a line), checked, parsed once and
+/// fingerprinted.
+#[derive(Debug, Clone)]
 pub struct Dictionary {
     /// The dictionary text.
     pub text: String,
     /// A fingerprint of the text, recorded in the index it built.
     pub fingerprint: String,
+    segmenter: Arc<Segmenter>,
 }
 
 impl Dictionary {
     /// Reads and checks a dictionary file.
     pub fn read(path: &Path) -> Result<Dictionary> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Segmenter::with_user_dict(&text).map_err(|source| Error::Dictionary {
+        let segmenter = Segmenter::with_user_dict(&text).map_err(|source| Error::Dictionary {
             path: path.to_owned(),
             source,
         })?;
         let fingerprint = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
-        Ok(Dictionary { text, fingerprint })
+        Ok(Dictionary {
+            text,
+            fingerprint,
+            segmenter: Arc::new(segmenter),
+        })
     }
 
     /// A segmenter with jieba's dictionary plus these words.
     pub fn segmenter(&self) -> Arc<Segmenter> {
-        Arc::new(Segmenter::with_user_dict(&self.text).expect("checked in Dictionary::read"))
+        self.segmenter.clone()
     }
 }
 

@@ -257,11 +257,20 @@ impl FacetVariants {
     /// The indexed categories (or tags) that `value` stands for: those with its key, or
     /// `value` itself when none has.
     pub fn of<'a>(&'a self, tags: bool, value: &'a str) -> Vec<&'a str> {
-        let groups = if tags { &self.tag } else { &self.category };
-        groups.get(&facet_key(value)).map_or_else(
+        self.variants(tags, value).map_or_else(
             || vec![value],
             |variants| variants.iter().map(String::as_str).collect(),
         )
+    }
+
+    /// Whether some indexed category (or tag) has `value`'s key.
+    pub fn knows(&self, tags: bool, value: &str) -> bool {
+        self.variants(tags, value).is_some()
+    }
+
+    fn variants(&self, tags: bool, value: &str) -> Option<&Vec<String>> {
+        let groups = if tags { &self.tag } else { &self.category };
+        groups.get(&facet_key(value))
     }
 }
 

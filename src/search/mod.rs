@@ -111,6 +111,18 @@ impl NewsIndex {
         Ok(facets::all_values(&columns, |c| &c.tag)?)
     }
 
+    /// Which of `values` no indexed category (`tags`: tag) matches, compared as a filter
+    /// compares them ([`facet_key`]): the filter values that can only empty a result.
+    pub fn unknown_facet_values(&self, tags: bool, values: &[String]) -> Result<Vec<String>> {
+        let columns = self.columns.get(&self.reader.searcher())?;
+        let variants = columns.facet_variants();
+        Ok(values
+            .iter()
+            .filter(|v| !variants.knows(tags, v))
+            .cloned()
+            .collect())
+    }
+
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
