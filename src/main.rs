@@ -75,12 +75,10 @@ fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
         .map_or_else(Segmenter::shared, Dictionary::segmenter);
     let fingerprint = dictionary.as_ref().map(|d| d.fingerprint.clone());
     let index = if args.rebuild {
-        NewsIndex::rebuild_with(&cli.index, segmenter, fingerprint.clone())?
+        NewsIndex::rebuild_with(&cli.index, segmenter)?
     } else {
         match NewsIndex::open_with(&cli.index, segmenter.clone()) {
-            Err(Error::NoIndex { .. }) => {
-                NewsIndex::create_with(&cli.index, segmenter, fingerprint.clone())?
-            }
+            Err(Error::NoIndex { .. }) => NewsIndex::create_with(&cli.index, segmenter)?,
             other => other?,
         }
     };
@@ -88,7 +86,6 @@ fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
         std::fs::write(&kept, &dictionary.text)
             .with_context(|| format!("writing {}", kept.display()))?;
     }
-    let stale = index.meta().dictionary != fingerprint && index.num_posts() > 0;
     let bar = progress_bar(args.quiet);
     let options = IndexOptions {
         batch_size: args.commit_every as usize,
@@ -116,7 +113,7 @@ fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
             args.folder.display()
         );
     }
-    if stale {
+    if index.meta().dictionary != fingerprint && index.num_posts() > 0 {
         eprintln!(
             "newssearch: note: the titles of posts indexed earlier were cut with another user dictionary \
              (queries use this one's words already); `newssearch index --rebuild` re-ranks them with it \

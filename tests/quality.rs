@@ -624,6 +624,34 @@ fn a_user_dictionary_never_makes_a_post_unfindable() {
     );
 }
 
+/// The note that a rebuild would re-cut older titles appears only while some post was cut
+/// with another dictionary, and the dictionary's words are learned once.
+#[test]
+fn the_rebuild_note_only_while_older_cuts_remain() {
+    let env = TestEnv::with_fixtures();
+    std::fs::create_dir(env.path("empty")).unwrap();
+    env.run_ok(&["index", "empty"], 0);
+    env.write("words.txt", "泽连斯基 1000 nr\n数字化转型 500 n\n");
+    let out = env.run_ok(&["index", "posts", "--user-dict", "words.txt"], 0);
+    assert!(
+        !stderr(&out).contains("--rebuild"),
+        "every post was cut with the dictionary: {}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("2 new words"), "{}", stdout(&out));
+    let out = env.run_ok(&["index", "posts"], 0);
+    assert!(!stdout(&out).contains("new words"), "{}", stdout(&out));
+    assert!(!stderr(&out).contains("--rebuild"), "{}", stderr(&out));
+    // A changed dictionary: its new word is learned, the older cuts are noted.
+    env.write(
+        "words.txt",
+        "泽连斯基 1000 nr\n数字化转型 500 n\n智慧经营 100\n",
+    );
+    let out = env.run_ok(&["index", "posts", "--user-dict", "words.txt"], 0);
+    assert!(stdout(&out).contains("1 new word of"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("--rebuild"), "{}", stderr(&out));
+}
+
 #[test]
 fn a_bad_user_dictionary_is_a_clear_error() {
     let env = TestEnv::with_fixtures();

@@ -17,6 +17,8 @@ pub struct Segmenter {
     id: u64,
     /// The user dictionary's entries, their words normalised.
     user_entries: Vec<UserEntry>,
+    /// A fingerprint of the user dictionary's text (`None` without one).
+    fingerprint: Option<String>,
     jieba: OnceLock<Jieba>,
     /// The user dictionary's words, normalised, as one automaton (`None` without any), built
     /// on first use.
@@ -92,7 +94,12 @@ impl Segmenter {
                 });
             }
         }
-        Ok(Segmenter::new(entries))
+        let mut segmenter = Segmenter::new(entries);
+        segmenter.fingerprint = Some(format!(
+            "{:016x}",
+            xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+        ));
+        Ok(segmenter)
     }
 
     fn new(user_entries: Vec<UserEntry>) -> Segmenter {
@@ -100,6 +107,7 @@ impl Segmenter {
         Segmenter {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             user_entries,
+            fingerprint: None,
             jieba: OnceLock::new(),
             user_words: OnceLock::new(),
         }
@@ -108,6 +116,12 @@ impl Segmenter {
     /// A number no other segmenter of this process has: what a cache of cut words is keyed by.
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// A fingerprint of the user dictionary's text, as an index records which dictionary cut its
+    /// words (`None` for jieba's own dictionary alone).
+    pub fn dictionary_fingerprint(&self) -> Option<&str> {
+        self.fingerprint.as_deref()
     }
 
     /// The jieba instance, loading it on first use.

@@ -135,7 +135,15 @@ impl NewsIndex {
         report.removed = removed.len();
         self.add_files(&mut writer, &work, options, progress, &mut report)?;
         self.commit(&mut writer)?;
-        self.compact(writer, report.added + report.updated)?;
+        let cut = report.added + report.updated;
+        self.compact(writer, cut)?;
+        if cut as u64 == self.num_posts() {
+            // Every post was cut with this run's dictionary: no older cut is left to redo.
+            let dictionary = self.segmenter.dictionary_fingerprint().map(str::to_owned);
+            if self.meta().dictionary != dictionary {
+                self.update_meta(|meta| meta.dictionary = dictionary)?;
+            }
+        }
         Ok(report)
     }
 

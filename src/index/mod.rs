@@ -48,7 +48,10 @@ impl Dictionary {
             path: path.to_owned(),
             source,
         })?;
-        let fingerprint = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
+        let fingerprint = segmenter
+            .dictionary_fingerprint()
+            .unwrap_or_default()
+            .to_owned();
         Ok(Dictionary {
             text,
             fingerprint,
@@ -72,6 +75,10 @@ pub struct IndexMeta {
     pub format: u32,
     /// Fingerprint of the user dictionary the words were segmented with, if any.
     pub dictionary: Option<String>,
+    /// Fingerprint of the user dictionary whose words the vocabulary has learned
+    /// ([`NewsIndex::learn_user_words`]), so that an unchanged dictionary is not looked up again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learned: Option<String>,
 }
 
 /// A newssearch index: a tantivy index with newssearch's schema and analyzers.
@@ -90,7 +97,7 @@ pub struct NewsIndex {
     counts: Arc<WordCounts>,
     vocabulary: RwLock<Arc<Vocabulary>>,
     dir: Option<PathBuf>,
-    meta: IndexMeta,
+    meta: RwLock<IndexMeta>,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -105,16 +112,12 @@ impl std::fmt::Debug for NewsIndex {
 impl NewsIndex {
     /// Creates an empty index in `dir` (created if missing; anything in it is replaced).
     pub fn create(dir: &Path) -> Result<NewsIndex> {
-        NewsIndex::create_with(dir, Segmenter::shared(), None)
+        NewsIndex::create_with(dir, Segmenter::shared())
     }
 
-    /// Creates an empty index whose words are segmented by `segmenter`; `dictionary` is the
-    /// fingerprint of its user dictionary, recorded in the index.
-    pub fn create_with(
-        dir: &Path,
-        segmenter: Arc<Segmenter>,
-        dictionary: Option<String>,
-    ) -> Result<NewsIndex> {
+    /// Creates an empty index whose words are segmented by `segmenter`; the index records which
+    /// user dictionary that is ([`IndexMeta::dictionary`]).
+    pub fn create_with(dir: &Path, segmenter: Arc<Segmenter>) -> Result<NewsIndex> {
         if dir.exists() {
             let is_index = dir.join(META_FILE).exists() || dir.join("meta.json").exists();
             let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
@@ -134,10 +137,11 @@ impl NewsIndex {
             .map_err(|e| damaged(dir, e))?;
         let meta = IndexMeta {
             format: schema::FORMAT_VERSION,
-            dictionary,
+            dictionary: segmenter.dictionary_fingerprint().map(str::to_owned),
+            learned: None,
         };
         let index = NewsIndex::wrap(index, fields, Some(dir.to_owned()), meta, segmenter)?;
-        index.write_meta()?;
+        index.update_meta(|_| ())?;
         Ok(index)
     }
 
@@ -145,34 +149,35 @@ impl NewsIndex {
     /// opened (damaged, or from another version). Fails without changing anything when
     /// another process is writing to it.
     pub fn rebuild(dir: &Path) -> Result<NewsIndex> {
-        NewsIndex::rebuild_with(dir, Segmenter::shared(), None)
+        NewsIndex::rebuild_with(dir, Segmenter::shared())
     }
 
-    /// [`NewsIndex::rebuild`] with a segmenter and the fingerprint of its user dictionary.
-    pub fn rebuild_with(
-        dir: &Path,
-        segmenter: Arc<Segmenter>,
-        dictionary: Option<String>,
-    ) -> Result<NewsIndex> {
+    /// [`NewsIndex::rebuild`] with a segmenter (and its user dictionary).
+    pub fn rebuild_with(dir: &Path, segmenter: Arc<Segmenter>) -> Result<NewsIndex> {
         match NewsIndex::open_with(dir, segmenter.clone()) {
-            Ok(mut index) => {
+            Ok(index) => {
                 let mut writer = index.writer()?;
                 writer.delete_all_documents()?;
                 index.commit(&mut writer)?;
                 index.set_vocabulary(Vocabulary::default())?;
-                index.meta.dictionary = dictionary;
-                index.write_meta()?;
+                index.update_meta(|meta| {
+                    meta.dictionary = segmenter.dictionary_fingerprint().map(str::to_owned);
+                    meta.learned = None;
+                })?;
                 Ok(index)
             }
             Err(Error::Locked { dir }) => Err(Error::Locked { dir }),
-            Err(_) => NewsIndex::create_with(dir, segmenter, dictionary),
+            Err(_) => NewsIndex::create_with(dir, segmenter),
         }
     }
 
-    fn write_meta(&self) -> Result<()> {
+    /// Changes what newssearch records about the index, and writes it down.
+    pub(crate) fn update_meta(&self, change: impl FnOnce(&mut IndexMeta)) -> Result<()> {
+        let mut meta = self.meta.write().unwrap_or_else(|e| e.into_inner());
+        change(&mut meta);
         let Some(dir) = &self.dir else { return Ok(()) };
         let path = dir.join(META_FILE);
-        let json = serde_json::to_vec_pretty(&self.meta).expect("meta serialises");
+        let json = serde_json::to_vec_pretty(&*meta).expect("meta serialises");
         std::fs::write(&path, json).map_err(|e| Error::io(path, e))
     }
 
@@ -185,7 +190,7 @@ impl NewsIndex {
             .create_in_ram()?;
         let meta = IndexMeta {
             format: schema::FORMAT_VERSION,
-            dictionary: None,
+            ..Default::default()
         };
         NewsIndex::wrap(index, fields, None, meta, Segmenter::shared())
     }
@@ -260,7 +265,7 @@ impl NewsIndex {
             counts,
             vocabulary: Default::default(),
             dir,
-            meta,
+            meta: RwLock::new(meta),
         })
     }
 
@@ -270,8 +275,8 @@ impl NewsIndex {
     }
 
     /// What newssearch recorded about the index.
-    pub fn meta(&self) -> &IndexMeta {
-        &self.meta
+    pub fn meta(&self) -> IndexMeta {
+        self.meta.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The words queries are cut with: every word jieba found in the indexed titles and the
@@ -303,8 +308,13 @@ impl NewsIndex {
     /// (kept, so that it is not counted again, and never a query's word until a post holds it).
     /// Posts indexed from now on count the words as they are added; the titles indexed before
     /// keep their old cut for ranking until the index is rebuilt. Returns how many words were
-    /// learned. [`NewsIndex::index_folder`] does this first.
+    /// learned. The index records which dictionary it learned ([`IndexMeta::learned`]), so
+    /// the same dictionary is not looked up again. [`NewsIndex::index_folder`] does this first.
     pub fn learn_user_words(&self) -> Result<usize> {
+        let dictionary = self.segmenter.dictionary_fingerprint();
+        if dictionary.is_none() || dictionary == self.meta().learned.as_deref() {
+            return Ok(0);
+        }
         let vocabulary = self.vocabulary();
         let mut words: Vec<String> = self
             .segmenter
@@ -318,15 +328,16 @@ impl NewsIndex {
             .collect();
         words.sort_unstable();
         words.dedup();
-        if words.is_empty() {
-            return Ok(0);
-        }
         // Held while the vocabulary is written, as a commit does.
         let _writer = self.writer()?;
-        let held = self.texts_containing(&words)?;
         let learned = words.len();
-        let counts = words.into_iter().map(String::into_boxed_str).zip(held);
-        self.set_vocabulary(vocabulary.merged(counts.collect()))?;
+        if !words.is_empty() {
+            let held = self.texts_containing(&words)?;
+            let counts = words.into_iter().map(String::into_boxed_str).zip(held);
+            self.set_vocabulary(vocabulary.merged(counts.collect()))?;
+        }
+        // After the vocabulary: a run stopped between the two learns the words again.
+        self.update_meta(|meta| meta.learned = dictionary.map(str::to_owned))?;
         Ok(learned)
     }
 
@@ -548,7 +559,7 @@ mod tests {
     fn user_words_are_counted_anywhere_in_a_body() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let segmenter = Arc::new(Segmenter::with_user_dict("量子通信网 10\n").unwrap());
-        let index = NewsIndex::create_with(&dir.path().join("index"), segmenter, None)?;
+        let index = NewsIndex::create_with(&dir.path().join("index"), segmenter)?;
         let body = format!("{}建设量子通信网。", "正文。".repeat(40));
         index.add_posts([("a.md", post(&body)), ("b.md", post(&body))])?;
         assert_eq!(index.vocabulary().doc_freq("量子通信网"), 2);
@@ -598,6 +609,20 @@ mod tests {
         assert_eq!(first_words(&index, "量子通信网建设")?, "量子通信网");
         assert_ne!(first_words(&index, "未见之词")?, "未见之词");
         assert_eq!(index.learn_user_words()?, 0, "learned once");
+        assert_eq!(
+            NewsIndex::open(&path)?.meta().learned.as_deref(),
+            Segmenter::with_user_dict(dictionary)
+                .unwrap()
+                .dictionary_fingerprint(),
+            "the index records which dictionary it learned"
+        );
+        let more =
+            Arc::new(Segmenter::with_user_dict(&format!("{dictionary}芯片制造 3\n")).unwrap());
+        assert_eq!(
+            NewsIndex::open_with(&path, more)?.learn_user_words()?,
+            1,
+            "only the new word"
+        );
         assert_eq!(
             NewsIndex::open(&path)?.vocabulary().doc_freq("量子通信网"),
             3
