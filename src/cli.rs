@@ -71,7 +71,8 @@ pub struct IndexArgs {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// The query: words (all must occur; AND may be written), "exact phrase" (or “…”), a OR b,
-    /// -excluded (or NOT excluded), title:word, body:word (or 标题:word, 正文:word).
+    /// -excluded (or NOT excluded), title:word, body:word (or 标题:word, 正文:word), iphone*
+    /// (the Latin or digit words that begin so).
     #[arg(num_args = 0..)]
     pub query: Vec<String>,
     /// Exclusions typed as their own arguments (`-广告`), set aside before clap sees them.
@@ -167,12 +168,13 @@ impl QueryArgs {
     }
 }
 
-/// Parses the command line. Query arguments such as `-广告` (a `-` before anything but an ASCII
-/// letter or another `-`) cannot be options, so they are taken out of clap's way and added back
-/// to the query as exclusions; except an option's value (`--half-life -3` is refused for what
-/// it says, not taken for an exclusion).
+/// Parses the command line. Query arguments such as `-广告` or `-GDP` (a `-` before anything
+/// but another `-` or the letter of a short option, `-n` or `-h`) cannot be options, so they
+/// are taken out of clap's way and added back to the query as exclusions; except an option's
+/// value (`--half-life -3` is refused for what it says, not taken for an exclusion).
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Cli {
     let takes_value = options_taking_values();
+    let shorts = short_options();
     let mut kept: Vec<OsString> = Vec::new();
     let mut excluded = Vec::new();
     let mut in_query = false;
@@ -182,7 +184,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Cli {
         let is_value = kept
             .last()
             .is_some_and(|last| takes_value.iter().any(|o| *o == last.to_string_lossy()));
-        if in_query && !after_separator && !is_value && is_exclusion(&text) {
+        if in_query && !after_separator && !is_value && is_exclusion(&text, &shorts) {
             excluded.push(text.into_owned());
             continue;
         }
@@ -214,12 +216,25 @@ fn options_taking_values() -> Vec<String> {
         .collect()
 }
 
-fn is_exclusion(arg: &str) -> bool {
+/// The letters of `query`'s short options and the global ones (`n`, `h`, …).
+fn short_options() -> Vec<char> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let query = command.find_subcommand("query").expect("a query command");
+    let mut shorts: Vec<char> = query
+        .get_arguments()
+        .chain(command.get_arguments())
+        .filter_map(clap::Arg::get_short)
+        .collect();
+    shorts.extend(['h', 'V']);
+    shorts
+}
+
+fn is_exclusion(arg: &str, shorts: &[char]) -> bool {
     let mut chars = arg.chars();
     chars.next() == Some('-')
         && chars
             .next()
-            .is_some_and(|c| c != '-' && !c.is_ascii_alphabetic())
+            .is_some_and(|c| c != '-' && !shorts.contains(&c))
 }
 
 #[cfg(test)]
@@ -242,6 +257,11 @@ mod tests {
         );
         assert_eq!(query_of(&["ns", "query", "-广告"]), "-广告");
         assert_eq!(query_of(&["ns", "query", "--", "-ai", "经济"]), "-ai 经济");
+        // A Latin word too, unless it begins with a short option's letter.
+        assert_eq!(
+            query_of(&["ns", "query", "经济", "-GDP", "-iphone*", "-n", "3"]),
+            "经济 -GDP -iphone*"
+        );
         // An option's value is not an exclusion.
         let cli = parse(["ns", "query", "经济", "--half-life", "-3", "-广告"].map(OsString::from));
         let Command::Query(q) = cli.command else {

@@ -46,9 +46,9 @@ pub use index::{
 pub use post::{MAX_POST_BYTES, Post, PostError, china_standard_time, parse_post_date};
 pub use search::{
     Clause, ClauseMatch, ClausePlan, Explanation, FOCUS_BONUS, FOCUS_WINDOW, FacetCount, Facets,
-    FocusWord, Hit, Holding, LITERAL_BONUS, MAX_QUERY_CHARS, Match, PROXIMITY_BONUS, ParsedQuery,
-    PeriodEnd, Plan, PostExplanation, Scope, SearchRequest, SearchResults, Snippet, SnippetOptions,
-    Sort, StringMatch, SyntaxError, TITLE_BOOST, TITLE_LITERAL_BONUS, TYPED_BONUS, TitleFocus,
-    facet_key, find_matches, find_needles, highlight_html, parse as parse_query, parse_period,
-    snippets,
+    FocusWord, Hit, Holding, LITERAL_BONUS, MAX_PREFIX_WORDS, MAX_QUERY_CHARS, Match,
+    PROXIMITY_BONUS, ParsedQuery, PeriodEnd, Plan, PostExplanation, Prefix, Scope, SearchRequest,
+    SearchResults, Snippet, SnippetOptions, Sort, StringMatch, SyntaxError, TITLE_BOOST,
+    TITLE_LITERAL_BONUS, TYPED_BONUS, TitleFocus, facet_key, find_matches, find_needles,
+    highlight_html, parse as parse_query, parse_period, snippets,
 };

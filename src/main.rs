@@ -12,7 +12,8 @@ use cli::{Cli, Command, ExplainArgs, IndexArgs, QueryArgs};
 use newssearch::analysis::Segmenter;
 use newssearch::output::{JsonResults, write_explanation, write_html, write_report, write_results};
 use newssearch::{
-    Dictionary, Error, Holding, IndexOptions, NewsIndex, Scope, SearchRequest, USER_DICT_FILE,
+    Dictionary, Error, Holding, IndexOptions, NewsIndex, Prefix, Scope, SearchRequest,
+    SearchResults, USER_DICT_FILE,
 };
 
 /// mimalloc instead of the system allocator: parsing and indexing make many small allocations
@@ -168,9 +169,10 @@ fn query(cli: &Cli, args: &QueryArgs) -> anyhow::Result<u8> {
         write_results(&mut out, &request.query, request.offset, &results)?;
     }
     out.flush()?;
+    prefix_notes(&results)?;
     if results.total == 0 {
         unknown_filters(&index, &request)?;
-        wildcard_note(&request.query)?;
+        wildcard_note(&request.query, &results.prefixes)?;
         missing_note(&index, &request)?;
     }
     Ok(if results.total > 0 { FOUND } else { NOTHING })
@@ -233,15 +235,34 @@ fn missing_note(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result<()
     Ok(())
 }
 
-/// When nothing matched a query with a `*`, says that it is not a wildcard (a user of other
-/// engines types `数字*`), and how words are matched instead.
-fn wildcard_note(query: &str) -> anyhow::Result<()> {
-    if query.contains(['*', '＊']) {
+/// Says when a clause ending in `*` stood for more words than were searched, so that the
+/// result may lack posts holding the others.
+fn prefix_notes(results: &SearchResults) -> anyhow::Result<()> {
+    for prefix in results.prefixes.iter().filter(|p| p.left_out > 0) {
         writeln!(
             anstream::stderr().lock(),
-            "note: * is searched for as a character, not as a wildcard; Chinese needs none \
-             (数字 finds 数字化), and Latin letters and digits match whole words (AI finds \
-             AI芯片, not said)"
+            "note: {} stands for {} words; the {} that most posts hold were searched",
+            prefix.text,
+            prefix.words.len() + prefix.left_out,
+            prefix.words.len()
+        )?;
+    }
+    Ok(())
+}
+
+/// When nothing matched a query with a `*`, says what a `*` does: it ends a Latin or digit
+/// word to find the words beginning with it; anywhere else it is a character.
+fn wildcard_note(query: &str, prefixes: &[Prefix]) -> anyhow::Result<()> {
+    let mut err = anstream::stderr().lock();
+    for prefix in prefixes.iter().filter(|p| p.words.is_empty()) {
+        writeln!(err, "note: no indexed word begins as {} does", prefix.text)?;
+    }
+    if prefixes.is_empty() && query.contains(['*', '＊']) {
+        writeln!(
+            err,
+            "note: * finds the words that begin with the Latin or digit word it ends (iphone* \
+             finds iPhone15); anywhere else it is searched for as a character. Chinese needs \
+             none (数字 finds 数字化)"
         )?;
     }
     Ok(())

@@ -601,13 +601,65 @@ fn an_empty_result_says_which_string_no_post_holds() {
     assert!(note(&["区块链"]).is_empty());
 }
 
+/// `word*` finds the Latin and digit words that begin with `word`, which match as whole words
+/// otherwise; after Han text the `*` is dropped, quoted it is a character.
 #[test]
-fn a_star_that_finds_nothing_is_said_not_to_be_a_wildcard() {
+fn a_star_ends_a_word_to_find_the_words_beginning_with_it() {
     let env = indexed();
-    let err = stderr(&env.run_ok(&["query", "数字*"], 1));
-    assert!(err.contains("not as a wildcard"), "{err}");
+    let posts = [
+        ("p15.md", "iPhone15 发布", "新款ＩＰｈｏｎｅ15今天发布。"),
+        ("px.md", "手机市场", "iPhoneX 降价。"),
+        ("plain.md", "苹果", "iPhone 销量。"),
+        ("other.md", "智能手机", "smartphone 与 phone 不是它。"),
+        ("mate.md", "华为", "华为Mate60 开售。"),
+    ];
+    for (name, title, body) in posts {
+        env.write(
+            &format!("posts/{name}"),
+            format!("---\ntitle: {title}\n---\n{body}\n"),
+        );
+    }
+    env.run_ok(&["index", "posts"], 0);
+    let sorted = |mut names: Vec<String>| {
+        names.sort();
+        names
+    };
+    assert_eq!(
+        env.names(&["iphone"]),
+        ["plain.md"],
+        "whole words without a *"
+    );
+    let results = env.query(&["iphone*"]);
+    let names = sorted(results.hits.iter().map(|h| file_name(&h.path)).collect());
+    assert_eq!(names, ["p15.md", "plain.md", "px.md"]);
+    assert_eq!(results.prefixes.len(), 1);
+    assert_eq!(
+        sorted(results.prefixes[0].words.clone()),
+        ["iphone", "iphone15", "iphonex"]
+    );
+    let hit = results
+        .hits
+        .iter()
+        .find(|h| h.path.ends_with("p15.md"))
+        .unwrap();
+    let marked: Vec<String> = hit.snippets.iter().flat_map(|s| s.marked()).collect();
+    assert_eq!(marked, ["ＩＰｈｏｎｅ15"], "the whole word is highlighted");
+    assert_eq!(env.names(&["title:iphone*"]), ["p15.md"]);
+    assert_eq!(env.names(&["华为mate*"]), ["mate.md"]);
+    assert_eq!(
+        sorted(env.names(&["手机 -iphone*"])),
+        sorted(env.names(&["手机 -iphonex"]))
+    );
+    assert!(env.names(&["手机 -iphone*"]).iter().all(|n| n != "px.md"));
+    // After Han text the * is dropped: 数字 already finds every word beginning with it.
+    assert_eq!(env.names(&["数字*"]), env.names(&["数字"]));
     assert!(!env.names(&["数字"]).is_empty());
-    assert!(stderr(&env.run_ok(&["query", "数字", "--limit", "0"], 0)).is_empty());
+    // Quoted, it is a character; a prefix no word begins with is said so.
+    let err = stderr(&env.run_ok(&["query", "\"iphone*\""], 1));
+    assert!(err.contains("searched for as a character"), "{err}");
+    let err = stderr(&env.run_ok(&["query", "xyzq*"], 1));
+    assert!(err.contains("no indexed word begins as xyzq*"), "{err}");
+    assert!(stderr(&env.run_ok(&["query", "iphone*", "--limit", "0"], 0)).is_empty());
 }
 
 /// `--html` prints one page: the hits with their matches in `<mark>`, the source URL as a link,

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::search::{Facets, Hit, SearchResults, Snippet};
+use crate::search::{Facets, Hit, Prefix, SearchResults, Snippet};
 
 /// The whole answer to one query.
 #[derive(Debug, Serialize)]
@@ -25,6 +25,11 @@ pub struct JsonResults<'a> {
     /// `{"value": …, "count": …}`; categories and tags most frequent first, years and months
     /// oldest first.
     pub facets: &'a Facets,
+    /// Only when the query has a clause ending in `*`: for each, `{"text": "iphone*", "words":
+    /// [the words searched for it, those most posts hold first], "left_out": N}` (words that
+    /// begin with it too but were not searched, over 50).
+    #[serde(skip_serializing_if = "<[Prefix]>::is_empty")]
+    pub prefixes: &'a [Prefix],
 }
 
 /// One hit.
@@ -76,6 +81,7 @@ impl<'a> JsonResults<'a> {
             offset,
             hits: results.hits.iter().map(JsonHit::new).collect(),
             facets: &results.facets,
+            prefixes: &results.prefixes,
         }
     }
 }

@@ -127,6 +127,18 @@ pub fn write_explanation(out: &mut dyn Write, explanation: &Explanation) -> io::
         "{TITLE}query{TITLE:#} {:?}",
         sanitize(&explanation.query)
     )?;
+    for prefix in &explanation.prefixes {
+        let more = match prefix.left_out {
+            0 => String::new(),
+            n => format!(" (and {n} more that fewer posts hold, not searched)"),
+        };
+        writeln!(
+            out,
+            "  {} stands for {}{more}",
+            sanitize(&prefix.text),
+            sanitize(&prefix.words.join(", "))
+        )?;
+    }
     for (i, clause) in explanation.clauses.iter().enumerate() {
         let holding: Vec<&Holding> = explanation
             .holding

@@ -7,6 +7,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::focus::{Focus, TitleFocus, texts_holding};
 use super::plan::{ClausePlan, Plan};
+use super::prefix::Prefix;
 use super::{SearchRequest, find_matches};
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
@@ -18,6 +19,9 @@ pub struct Explanation {
     pub query: String,
     /// Each clause: normalisation, segmentation, what it requires and what it rewards.
     pub clauses: Vec<ClausePlan>,
+    /// The clauses ending in `*` and the words each was searched as (one clause each, among
+    /// `clauses`).
+    pub prefixes: Vec<Prefix>,
     /// How many posts hold each string the clauses require, on its own (filters applied).
     pub holding: Vec<Holding>,
     /// The post asked about, if any.
@@ -97,6 +101,7 @@ impl NewsIndex {
         Ok(Explanation {
             query: request.query.clone(),
             clauses: plan.clauses,
+            prefixes: plan.prefixes,
             holding: self.holding_each(request)?,
             post,
         })

@@ -9,6 +9,7 @@ mod facets;
 mod focus;
 mod phrase;
 mod plan;
+mod prefix;
 mod prune;
 mod reprints;
 mod request;
@@ -34,6 +35,7 @@ pub use focus::{FOCUS_BONUS, FOCUS_WINDOW, FocusWord, TYPED_BONUS, TitleFocus};
 pub use plan::{
     ClausePlan, LITERAL_BONUS, PROXIMITY_BONUS, Plan, TITLE_BOOST, TITLE_LITERAL_BONUS,
 };
+pub use prefix::{MAX_PREFIX_WORDS, Prefix};
 pub use request::{PeriodEnd, SearchRequest, Sort, parse_period};
 pub use snippet::{
     Match, Snippet, SnippetOptions, find_matches, find_needles, find_needles_plain, highlight_html,
@@ -95,6 +97,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Facet counts over every match.
     pub facets: Facets,
+    /// The clauses ending in `*` and the words each was searched as.
+    pub prefixes: Vec<Prefix>,
 }
 
 impl NewsIndex {
@@ -173,6 +177,7 @@ impl NewsIndex {
                     year,
                     month,
                 },
+                prefixes: plan.prefixes.clone(),
             });
         }
     }

@@ -17,6 +17,7 @@ use super::clause::{Adds, ClauseQuery, Extra};
 use super::columns::Columns;
 use super::cover::CoverQuery;
 use super::phrase::PhraseQuery;
+use super::prefix::{self, Prefix};
 use super::prune::Bars;
 use super::segment::segment_run;
 use super::syntax::{Clause, ParsedQuery, Scope};
@@ -71,6 +72,9 @@ pub struct Plan {
     pub query: Box<dyn Query>,
     /// Every clause, in order, for `explain`.
     pub clauses: Vec<ClausePlan>,
+    /// The clauses ending in `*`, and the words each was searched as (they are among
+    /// `clauses`).
+    pub prefixes: Vec<Prefix>,
     /// The bars the query's clause is pruned by, when it has one clause (see
     /// [`super::prune`]).
     pub(crate) bars: Option<Bars>,
@@ -106,12 +110,19 @@ pub struct Planner<'a> {
 impl Planner<'_> {
     /// Plans `parsed` with the filters of `request`.
     pub fn plan(&self, parsed: &ParsedQuery, request: &SearchRequest) -> Result<Plan> {
+        let mut prefixes = Vec::new();
+        let groups = parsed
+            .groups
+            .iter()
+            .map(|group| self.expand(group, &mut prefixes))
+            .collect::<Result<Vec<_>>>()?;
+        let excluded = self.expand(&parsed.excluded, &mut prefixes)?;
         let mut clauses = Vec::new();
         let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let single_clause = matches!(parsed.groups.as_slice(), [group] if group.len() == 1);
+        let single_clause = matches!(groups.as_slice(), [group] if group.len() == 1);
         let mut bars = None;
         let mut covered = false;
-        for group in &parsed.groups {
+        for group in &groups {
             let mut alternatives = Vec::new();
             for clause in group {
                 let plan = self.clause_plan(clause, false, &request.query)?;
@@ -131,27 +142,25 @@ impl Planner<'_> {
             }
             top.push((Occur::Must, one_or_boolean(alternatives)));
         }
-        let has_or = parsed.groups.iter().any(|group| group.len() > 1);
+        let has_or = groups.iter().any(|group| group.len() > 1);
         let plain = |c: &ClausePlan| !c.exact && c.scope == Scope::All;
-        let typed = (clauses.len() >= 2
-            && !has_or
-            && parsed.excluded.is_empty()
-            && clauses.iter().all(plain))
-        .then(|| {
-            let texts: Vec<&str> = clauses.iter().map(|c| c.normalized.as_str()).collect();
-            texts.join(" ")
-        });
+        let typed =
+            (clauses.len() >= 2 && !has_or && excluded.is_empty() && clauses.iter().all(plain))
+                .then(|| {
+                    let texts: Vec<&str> = clauses.iter().map(|c| c.normalized.as_str()).collect();
+                    texts.join(" ")
+                });
         if let Some(cover) = self.title_cover(&clauses).filter(|_| !has_or && !covered) {
             top.push((Occur::Should, cover));
         }
-        for clause in &parsed.excluded {
+        for clause in &excluded {
             let plan = self.clause_plan(clause, true, &request.query)?;
             top.push((Occur::MustNot, self.match_query(&plan)));
             clauses.push(plan);
         }
         let filters = self.filters(request);
-        if parsed.groups.is_empty() {
-            if filters.is_empty() && parsed.excluded.is_empty() {
+        if groups.is_empty() {
+            if filters.is_empty() && excluded.is_empty() {
                 return Err(Error::query(
                     &request.query,
                     "empty query: give words to search for, or a filter such as --category",
@@ -165,9 +174,27 @@ impl Planner<'_> {
         Ok(Plan {
             query: Box::new(BooleanQuery::new(top)),
             clauses,
+            prefixes,
             bars,
             typed,
         })
+    }
+
+    /// `clauses` with each clause ending in `*` replaced by the words it stands for (see
+    /// [`super::prefix`]), which are added to `prefixes`.
+    fn expand(&self, clauses: &[Clause], prefixes: &mut Vec<Prefix>) -> Result<Vec<Clause>> {
+        let mut expanded = Vec::with_capacity(clauses.len());
+        for clause in clauses {
+            let fields = self
+                .scoped(clause.scope)
+                .into_iter()
+                .map(|(_, uni, _, _)| uni);
+            let (each, prefix) =
+                prefix::expand(clause, self.searcher, &fields.collect::<Vec<_>>())?;
+            expanded.extend(each);
+            prefixes.extend(prefix);
+        }
+        Ok(expanded)
     }
 
     /// The posts whose `scope` holds `text`, the filters of `request` applied: one required

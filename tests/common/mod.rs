@@ -17,6 +17,17 @@ pub struct Results {
     pub offset: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// Only with a clause ending in `*`.
+    #[serde(default)]
+    pub prefixes: Vec<Prefix>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prefix {
+    pub text: String,
+    pub words: Vec<String>,
+    pub left_out: usize,
 }
 
 #[derive(Debug, Deserialize)]
