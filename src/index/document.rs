@@ -7,6 +7,7 @@ use tantivy::{DateTime, TantivyDocument};
 use super::schema::Fields;
 use crate::analysis::{Segmenter, fingerprint, headline_words, keeps_han_and_spaces};
 use crate::post::{Post, headline};
+use crate::search::facet_key;
 
 /// Where a post came from.
 #[derive(Debug, Clone)]
@@ -54,11 +55,19 @@ pub fn build(
         doc.add_text(fields.date_text, date.to_rfc3339());
         doc.add_u64(fields.month, date.year() as u64 * 100 + date.month() as u64);
     }
+    // One value of a key a post (`AI` and `ai` are one tag), so that counting values by key
+    // counts each post once.
+    let mut keys = Vec::new();
     for category in &post.categories {
-        doc.add_facet(fields.category, Facet::from_path([category.as_str()]));
+        if once(&mut keys, category) {
+            doc.add_facet(fields.category, Facet::from_path([category.as_str()]));
+        }
     }
+    keys.clear();
     for tag in &post.tags {
-        doc.add_facet(fields.tag, Facet::from_path([tag.as_str()]));
+        if once(&mut keys, tag) {
+            doc.add_facet(fields.tag, Facet::from_path([tag.as_str()]));
+        }
     }
     if let Some(url) = &post.url {
         doc.add_text(fields.url, url);
@@ -72,6 +81,16 @@ pub fn build(
 }
 
 /// A post without a title is shown under its file name.
+/// Whether `value`'s [`facet_key`] is not among `keys` yet (and adds it).
+fn once(keys: &mut Vec<String>, value: &str) -> bool {
+    let key = facet_key(value);
+    let new = !keys.contains(&key);
+    if new {
+        keys.push(key);
+    }
+    new
+}
+
 fn title_from_path(path: &str) -> &str {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     name.rsplit_once('.').map_or(name, |(stem, _)| stem)

@@ -176,9 +176,8 @@ impl NewsIndex {
         let mut meta = self.meta.write().unwrap_or_else(|e| e.into_inner());
         change(&mut meta);
         let Some(dir) = &self.dir else { return Ok(()) };
-        let path = dir.join(META_FILE);
         let json = serde_json::to_vec_pretty(&*meta).expect("meta serialises");
-        std::fs::write(&path, json).map_err(|e| Error::io(path, e))
+        replace_file(dir, META_FILE, &json)
     }
 
     /// Creates an index in memory (for tests and for embedding without files).
@@ -291,11 +290,7 @@ impl NewsIndex {
     /// Replaces the vocabulary, and its file when the index has a folder.
     fn set_vocabulary(&self, vocabulary: Vocabulary) -> Result<()> {
         if let Some(dir) = &self.dir {
-            let path = dir.join(VOCABULARY_FILE);
-            let partial = dir.join(format!("{VOCABULARY_FILE}.partial"));
-            std::fs::write(&partial, vocabulary.as_bytes())
-                .and_then(|()| std::fs::rename(&partial, &path))
-                .map_err(|e| Error::io(path, e))?;
+            replace_file(dir, VOCABULARY_FILE, vocabulary.as_bytes())?;
         }
         *self.vocabulary.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(vocabulary);
         Ok(())
@@ -413,6 +408,16 @@ impl NewsIndex {
         self.reader.reload()?;
         Ok(())
     }
+}
+
+/// Writes `name` in `dir` whole: a `.partial` file renamed over it, so that a process opening
+/// the index meanwhile reads the old file or the new one, never half of one.
+fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(name);
+    let partial = dir.join(format!("{name}.partial"));
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|e| Error::io(path, e))
 }
 
 /// Stored text (titles and bodies for snippets) is a quarter of the index: zstd keeps it at

@@ -236,6 +236,8 @@ pub fn facet_key(value: &str) -> String {
 pub struct FacetVariants {
     category: HashMap<String, Vec<String>>,
     tag: HashMap<String, Vec<String>>,
+    /// The key of each value that shares it with another value of its field.
+    shared: HashMap<String, String>,
 }
 
 impl FacetVariants {
@@ -248,10 +250,43 @@ impl FacetVariants {
             }
             groups
         };
+        let category = group(all_values(columns, |c| &c.category)?);
+        let tag = group(all_values(columns, |c| &c.tag)?);
+        let shared = (category.iter().chain(&tag))
+            .filter(|(_, values)| values.len() > 1)
+            .flat_map(|(key, values)| values.iter().map(|v| (v.clone(), key.clone())))
+            .collect();
         Ok(FacetVariants {
-            category: group(all_values(columns, |c| &c.category)?),
-            tag: group(all_values(columns, |c| &c.tag)?),
+            category,
+            tag,
+            shared,
         })
+    }
+
+    /// `counts` with the values of one key counted as one, under the spelling most of them
+    /// have (a post holds at most one value of a key: see `index::document`), so that the
+    /// counts list what a filter tells apart.
+    pub fn merged(&self, mut counts: HashMap<String, u64>) -> HashMap<String, u64> {
+        if self.shared.is_empty() {
+            return counts;
+        }
+        // Key → (spelling, its count, the key's count).
+        let mut by_key: HashMap<&str, (String, u64, u64)> = HashMap::default();
+        for (value, count) in counts.extract_if(|value, _| self.shared.contains_key(value)) {
+            let entry = by_key
+                .entry(&self.shared[&value])
+                .or_insert_with(|| (value.clone(), 0, 0));
+            if (count, &entry.0) > (entry.1, &value) {
+                (entry.0, entry.1) = (value, count);
+            }
+            entry.2 += count;
+        }
+        counts.extend(
+            by_key
+                .into_values()
+                .map(|(spelling, _, count)| (spelling, count)),
+        );
+        counts
     }
 
     /// The indexed categories (or tags) that `value` stands for: those with its key, or

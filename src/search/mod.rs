@@ -172,8 +172,8 @@ impl NewsIndex {
                 took: started.elapsed(),
                 hits,
                 facets: Facets {
-                    category: facets::by_count(categories),
-                    tags: facets::by_count(tags),
+                    category: facets::by_count(columns.facet_variants().merged(categories)),
+                    tags: facets::by_count(columns.facet_variants().merged(tags)),
                     year,
                     month,
                 },
