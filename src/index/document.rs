@@ -80,7 +80,6 @@ pub fn build(
     doc
 }
 
-/// A post without a title is shown under its file name.
 /// Whether `value`'s [`facet_key`] is not among `keys` yet (and adds it).
 fn once(keys: &mut Vec<String>, value: &str) -> bool {
     let key = facet_key(value);
@@ -91,6 +90,7 @@ fn once(keys: &mut Vec<String>, value: &str) -> bool {
     new
 }
 
+/// A post without a title is shown under its file name.
 fn title_from_path(path: &str) -> &str {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     name.rsplit_once('.').map_or(name, |(stem, _)| stem)
