@@ -136,14 +136,15 @@ impl NewsIndex {
         self.add_files(&mut writer, &work, options, progress, &mut report)?;
         self.commit(&mut writer)?;
         let cut = report.added + report.updated;
-        self.compact(writer, cut)?;
         if cut as u64 == self.num_posts() {
             // Every post was cut with this run's dictionary: no older cut is left to redo.
+            // (Recorded while the writer's lock is held, as every change to the index is.)
             let dictionary = self.segmenter.dictionary_fingerprint().map(str::to_owned);
             if self.meta().dictionary != dictionary {
                 self.update_meta(|meta| meta.dictionary = dictionary)?;
             }
         }
+        self.compact(writer, cut)?;
         Ok(report)
     }
 

@@ -207,13 +207,10 @@ impl NewsIndex {
                 dir: dir.to_owned(),
             });
         }
-        let meta: IndexMeta = std::fs::read(&meta_path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or_else(|| Error::Damaged {
-                dir: dir.to_owned(),
-                reason: format!("{META_FILE} is missing or unreadable"),
-            })?;
+        let meta = read_meta(dir).ok_or_else(|| Error::Damaged {
+            dir: dir.to_owned(),
+            reason: format!("{META_FILE} is missing or unreadable"),
+        })?;
         if meta.format != schema::FORMAT_VERSION {
             return Err(Error::Damaged {
                 dir: dir.to_owned(),
@@ -310,6 +307,12 @@ impl NewsIndex {
         if dictionary.is_none() || dictionary == self.meta().learned.as_deref() {
             return Ok(0);
         }
+        // Held while the vocabulary is written, as a commit does; it also brings the record up
+        // to date, so ask again.
+        let _writer = self.writer()?;
+        if dictionary == self.meta().learned.as_deref() {
+            return Ok(0);
+        }
         let vocabulary = self.vocabulary();
         let mut words: Vec<String> = self
             .segmenter
@@ -323,8 +326,6 @@ impl NewsIndex {
             .collect();
         words.sort_unstable();
         words.dedup();
-        // Held while the vocabulary is written, as a commit does.
-        let _writer = self.writer()?;
         let learned = words.len();
         if !words.is_empty() {
             let held = self.texts_containing(&words)?;
@@ -387,6 +388,15 @@ impl NewsIndex {
         writer.set_merge_policy(Box::new(merge::BoundedMergePolicy));
         // Words counted for documents a failed run never committed are not the index's.
         self.counts.clear();
+        // Another process (or handle) may have written since this one opened the index: with
+        // the lock held, changes build on the vocabulary and the record as they are now.
+        if let Some(dir) = &self.dir {
+            let vocabulary = read_vocabulary(dir)?;
+            *self.vocabulary.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(vocabulary);
+            if let Some(meta) = read_meta(dir) {
+                *self.meta.write().unwrap_or_else(|e| e.into_inner()) = meta;
+            }
+        }
         Ok(writer)
     }
 
@@ -408,6 +418,12 @@ impl NewsIndex {
         self.reader.reload()?;
         Ok(())
     }
+}
+
+/// What newssearch recorded about the index in `dir`, if it can be read.
+fn read_meta(dir: &Path) -> Option<IndexMeta> {
+    let bytes = std::fs::read(dir.join(META_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Writes `name` in `dir` whole: a `.partial` file renamed over it, so that a process opening
@@ -623,6 +639,8 @@ mod tests {
         );
         let more =
             Arc::new(Segmenter::with_user_dict(&format!("{dictionary}芯片制造 3\n")).unwrap());
+        // Opened before another handle learns the new word and adds posts.
+        let earlier = NewsIndex::open_with(&path, more.clone())?;
         assert_eq!(
             NewsIndex::open_with(&path, more)?.learn_user_words()?,
             1,
@@ -632,6 +650,23 @@ mod tests {
             NewsIndex::open(&path)?.vocabulary().doc_freq("量子通信网"),
             3
         );
+
+        // The earlier handle builds on what the others wrote, once it writes itself.
+        index.add_posts([("f.md", post("全新词汇出现。"))])?;
+        assert_eq!(
+            earlier.learn_user_words()?,
+            0,
+            "learned by the other handle"
+        );
+        earlier.add_posts([("g.md", post("芯片制造。"))])?;
+        let reopened = NewsIndex::open(&path)?.vocabulary();
+        assert_eq!(
+            reopened.doc_freq("芯片制造"),
+            2,
+            "{:?}",
+            reopened.doc_freq("芯片制造")
+        );
+        assert!(reopened.contains("量子通信网"));
 
         index.add_posts([("e.md", post("一个未见之词。"))])?;
         assert_eq!(index.vocabulary().doc_freq("未见之词"), 1);
