@@ -133,6 +133,36 @@ proptest! {
         }
     }
 
+    /// `w*` finds exactly the posts holding a word (letters and digits) that begins with `w`.
+    #[test]
+    fn a_prefix_finds_exactly_the_posts_with_a_word_beginning_so(
+        bodies in proptest::collection::vec(
+            proptest::collection::vec(
+                proptest::sample::select(vec!["ab", "abc", "a1", "b2", "ba", "ＡＢ", "中", "文", " ", "，"]),
+                0..12,
+            )
+            .prop_map(|tokens| tokens.concat()),
+            1..6,
+        ),
+        prefix in "[ab1]{1,2}",
+    ) {
+        let index = NewsIndex::create_in_ram().unwrap();
+        let posts = bodies.iter().enumerate().map(|(i, body)| {
+            (format!("{i}"), Post { title: "标题".into(), body: body.clone(), ..Post::default() })
+        });
+        index.add_posts(posts).unwrap();
+        let request = SearchRequest { limit: 10, show_reprints: true, ..SearchRequest::new(format!("{prefix}*")) };
+        let mut found: Vec<usize> = index.search(&request).unwrap().hits.iter().map(|h| h.path.parse().unwrap()).collect();
+        found.sort();
+        let expected: Vec<usize> = bodies
+            .iter()
+            .enumerate()
+            .filter(|(_, body)| truth::words(&truth::canonical(body)).any(|w| w.starts_with(&prefix)))
+            .map(|(i, _)| i)
+            .collect();
+        prop_assert_eq!(found, expected, "{}* in {:?}", prefix, bodies);
+    }
+
     /// AND, OR, exclusion and the title scope select exactly the posts a scan selects, for
     /// quoted strings (whose matching the test above checks on its own).
     #[test]
@@ -237,11 +267,12 @@ proptest! {
     /// Any string is searched for and explained, or refused as a query: never a panic or
     /// another error.
     #[test]
-    fn any_query_searches_or_fails_cleanly(query in ".{0,60}") {
+    fn any_query_searches_or_fails_cleanly(query in ".{0,60}", star in any::<bool>()) {
         let index = NewsIndex::create_in_ram().unwrap();
-        let post = Post { title: "数字化".into(), body: "数字化转型".into(), ..Post::default() };
+        let post = Post { title: "数字化".into(), body: "数字化转型 AI芯片".into(), ..Post::default() };
         index.add_posts([("a", post)]).unwrap();
-        let request = SearchRequest::new(query);
+        // Half of them end in `*`, a prefix wherever a word precedes it.
+        let request = SearchRequest::new(if star { format!("{query}*") } else { query });
         match index.search(&request) {
             Ok(_) | Err(Error::Query { .. }) => {}
             Err(other) => prop_assert!(false, "{other}"),

@@ -27,6 +27,11 @@ pub fn canonical(text: &str) -> String {
     out
 }
 
+/// The words (runs of letters and digits) of canonical `text`.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word(c)).filter(|w| !w.is_empty())
+}
+
 /// Whether canonical `haystack` contains canonical `needle` with whole-word edges.
 pub fn contains(haystack: &str, needle: &str) -> bool {
     if needle.is_empty() {
