@@ -10,6 +10,7 @@ mod eval_sets;
 #[path = "../benches/reference.rs"]
 mod reference;
 #[path = "common/truth.rs"]
+#[allow(dead_code)]
 mod truth;
 
 use std::collections::BTreeSet;
