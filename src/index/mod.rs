@@ -389,7 +389,9 @@ impl NewsIndex {
         // Words counted for documents a failed run never committed are not the index's.
         self.counts.clear();
         // Another process (or handle) may have written since this one opened the index: with
-        // the lock held, changes build on the vocabulary and the record as they are now.
+        // the lock held, changes build on the posts, the vocabulary and the record as they are
+        // now.
+        self.reader.reload()?;
         if let Some(dir) = &self.dir {
             let vocabulary = read_vocabulary(dir)?;
             *self.vocabulary.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(vocabulary);

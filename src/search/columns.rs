@@ -206,7 +206,7 @@ pub struct Columns {
     twins: OnceLock<Vec<Option<Arc<[u64]>>>>,
     /// How many texts hold each word looked up ([`Columns::texts_holding`]).
     held: Mutex<FxHashMap<Box<str>, Option<u64>>>,
-    /// The category and tag values, grouped by key, read when a filter first asks.
+    /// The category and tag values, grouped by key, read when a query first needs them.
     variants: OnceLock<FacetVariants>,
 }
 
@@ -250,9 +250,9 @@ impl Columns {
     }
 
     /// The category and tag values of this generation, grouped by
-    /// [`facet_key`](super::facets::facet_key), read the first time a filter asks (a pass over
-    /// the two fields' dictionaries); values that cannot be read are left out, and a filter
-    /// then matches its value as typed.
+    /// [`facet_key`](super::facets::facet_key), read the first time a filter or the facet
+    /// counts ask (a pass over the two fields' dictionaries); values that cannot be read are
+    /// left out, and a filter then matches its value as typed and the counts list it alone.
     pub fn facet_variants(&self) -> &FacetVariants {
         self.variants
             .get_or_init(|| FacetVariants::read(self).unwrap_or_default())

@@ -264,8 +264,8 @@ impl FacetVariants {
     }
 
     /// `counts` with the values of one key counted as one, under the spelling most of them
-    /// have (a post holds at most one value of a key: see `index::document`), so that the
-    /// counts list what a filter tells apart.
+    /// have, so that the counts list what a filter tells apart. A post indexed by this version
+    /// holds at most one value of a key (see `index::document`), so it is counted once.
     pub fn merged(&self, mut counts: HashMap<String, u64>) -> HashMap<String, u64> {
         if self.shared.is_empty() {
             return counts;
