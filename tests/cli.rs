@@ -440,6 +440,43 @@ fn exit_codes_and_one_line_errors() {
     }
 }
 
+/// A post's key is its file's absolute path and its path is shown as the folder was given:
+/// the same folder named another way is the same files, and indexing a second folder leaves
+/// the first one's posts alone.
+#[test]
+fn one_folder_named_two_ways_is_one_folder() {
+    let env = indexed();
+    let absolute = env.path("posts");
+    for folder in [absolute.to_str().unwrap(), "./posts/"] {
+        let again = env.run_ok(&["index", folder], 0);
+        assert!(
+            stdout(&again).contains("0 added, 0 updated, 0 removed, 8 unchanged"),
+            "{folder}: {}",
+            stdout(&again)
+        );
+    }
+    env.write(
+        "more/sub/x.md",
+        "---\ntitle: 另一文件夹\n---\n冰雪经济持续升温。\n",
+    );
+    let out = env.run_ok(&["index", "more"], 0);
+    assert!(
+        stdout(&out).contains("1 added, 0 updated, 0 removed, 0 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("9 posts in the index"));
+    let results = env.query(&["冰雪经济"]);
+    assert_eq!(
+        results.hits[0].path,
+        format!("more{0}sub{0}x.md", std::path::MAIN_SEPARATOR)
+    );
+    std::fs::remove_file(env.path("more/sub/x.md")).unwrap();
+    let out = env.run_ok(&["index", "more"], 0);
+    assert!(stdout(&out).contains("0 added, 0 updated, 1 removed, 0 unchanged"));
+    assert!(stdout(&out).contains("8 posts in the index"));
+}
+
 #[test]
 fn index_location_from_option_and_environment() {
     let env = TestEnv::with_fixtures();
