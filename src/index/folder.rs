@@ -156,6 +156,7 @@ impl NewsIndex {
         };
         let (work, removed) = changes(&found, &self.indexed_files()?, &place, &mut report);
         if work.is_empty() && removed.is_empty() {
+            self.merge_left_over()?;
             return Ok(report);
         }
         let mut writer = self.writer()?;
@@ -295,6 +296,24 @@ impl NewsIndex {
         writer.wait_merging_threads()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Merges the small segments that a run interrupted after its last commit left unmerged
+    /// (indexing merges only at its end), when a run finds nothing else to do. Nothing when
+    /// there are none, or when another process is writing (its run merges them).
+    fn merge_left_over(&self) -> Result<()> {
+        let metas = self.index.searchable_segment_metas()?;
+        if BoundedMergePolicy
+            .compute_merge_candidates(&metas)
+            .is_empty()
+        {
+            return Ok(());
+        }
+        match self.writer() {
+            Ok(writer) => self.compact(writer, 0),
+            Err(Error::Locked { .. }) => Ok(()),
+            Err(error) => Err(error),
+        }
     }
 
     /// Every file the index holds, by key, with the metadata it was indexed with.
@@ -514,6 +533,46 @@ mod tests {
             .collect();
         assert_eq!(sizes, [1506], "six one-post segments merged with the rest");
         assert_eq!(index.num_posts(), 1506);
+        Ok(())
+    }
+
+    /// A run stopped after its last commit, before its merges, leaves its batches apart; the
+    /// next run merges them even when no file changed.
+    #[test]
+    fn a_run_stopped_before_its_merges_is_merged_by_the_next() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
+        let folder = dir.path().join("posts");
+        std::fs::create_dir(&folder).map_err(|e| Error::io(&folder, e))?;
+        for i in 0..PIPELINE_CHUNK {
+            let path = folder.join(format!("{i:04}.md"));
+            let text = format!("---\ntitle: 第{i}号快讯\n---\n今日第{i}条消息。\n");
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
+        let index = NewsIndex::create(&dir.path().join("index"))?;
+        let options = IndexOptions { batch_size: 16 };
+        let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            index.index_folder(&folder, &options, &mut |progress| {
+                assert!(
+                    progress.done < progress.total,
+                    "stopped after the last commit"
+                );
+            })
+        }));
+        assert!(stopped.is_err());
+        index.reader.reload()?;
+        assert_eq!(
+            index.num_posts(),
+            PIPELINE_CHUNK as u64,
+            "every batch committed"
+        );
+        let left = index.index.searchable_segment_metas()?.len();
+        assert!(left >= 16, "a segment or two a batch: {left}");
+
+        let report = index.index_folder(&folder, &options, &mut |_| {})?;
+        assert_eq!(report.unchanged, PIPELINE_CHUNK);
+        let metas = index.index.searchable_segment_metas()?;
+        assert_eq!(metas.len(), 1, "merged by a run with nothing else to do");
+        assert_eq!(index.num_posts(), PIPELINE_CHUNK as u64);
         Ok(())
     }
 }
