@@ -483,6 +483,17 @@ fn read_post(path: &Path, size: u64) -> Result<Post, String> {
 mod tests {
     use super::*;
 
+    /// Writes posts numbered `numbers` into `folder` (made if missing).
+    fn write_posts(folder: &Path, numbers: std::ops::Range<usize>) -> Result<()> {
+        std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+        for i in numbers {
+            let path = folder.join(format!("{i:04}.md"));
+            let text = format!("---\ntitle: 第{i}号快讯\n---\n今日第{i}条消息。\n");
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+
     /// Indexing merges nothing while the writer's threads fill their memory (a merge's reads
     /// would add to its peak): every segment seen during the run holds one batch at most. The
     /// small segments are merged once the last batch is committed, on a first run and on a
@@ -491,13 +502,7 @@ mod tests {
     fn segments_are_merged_after_indexing_not_during() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let folder = dir.path().join("posts");
-        std::fs::create_dir(&folder).map_err(|e| Error::io(&folder, e))?;
-        let write = |i: usize| {
-            let path = folder.join(format!("{i:04}.md"));
-            let text = format!("---\ntitle: 第{i}号快讯\n---\n今日第{i}条消息。\n");
-            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
-        };
-        (0..1500).try_for_each(write)?;
+        write_posts(&folder, 0..1500)?;
         let index = NewsIndex::create(&dir.path().join("index"))?;
         let options = IndexOptions { batch_size: 20 };
         let mut largest_during = 0;
@@ -521,7 +526,7 @@ mod tests {
         let metas = index.index.searchable_segment_metas()?;
         assert_eq!(metas.len(), 1, "75 batches merged into one at the end");
 
-        (1500..1506).try_for_each(write)?;
+        write_posts(&folder, 1500..1506)?;
         let options = IndexOptions { batch_size: 1 };
         let report = index.index_folder(&folder, &options, &mut |_| {})?;
         assert_eq!((report.added, report.unchanged), (6, 1500));
@@ -542,12 +547,7 @@ mod tests {
     fn a_run_stopped_before_its_merges_is_merged_by_the_next() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let folder = dir.path().join("posts");
-        std::fs::create_dir(&folder).map_err(|e| Error::io(&folder, e))?;
-        for i in 0..PIPELINE_CHUNK {
-            let path = folder.join(format!("{i:04}.md"));
-            let text = format!("---\ntitle: 第{i}号快讯\n---\n今日第{i}条消息。\n");
-            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-        }
+        write_posts(&folder, 0..PIPELINE_CHUNK)?;
         let index = NewsIndex::create(&dir.path().join("index"))?;
         let options = IndexOptions { batch_size: 16 };
         let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

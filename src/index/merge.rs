@@ -1,9 +1,11 @@
-//! Which segments tantivy merges while indexing.
+//! Which segments are merged.
 //!
 //! tantivy's default policy ends a large indexing run by merging most of the index into one
 //! segment, which reads (and maps into memory) the whole index: memory then grows with the
 //! corpus. This policy only merges small segments into segments of a bounded number of posts, so
-//! a merge reads a bounded slice of the index however large the corpus is.
+//! a merge reads a bounded slice of the index however large the corpus is. Indexing a folder
+//! makes these merges after its last commit, one at a time (see `folder.rs`); posts added
+//! through the library are merged by tantivy in the background, as they come.
 
 use tantivy::SegmentMeta;
 use tantivy::merge_policy::{MergeCandidate, MergePolicy};
