@@ -80,6 +80,17 @@ pub fn build(
     doc
 }
 
+/// About how many bytes the document [`build`] makes of `post` holds: the title five times (stored,
+/// its words, and for each field analysing it) and the body three, and the rest.
+pub fn size(file: &FileInfo<'_>, post: &Post) -> usize {
+    let facets: usize = [&post.categories, &post.tags]
+        .into_iter()
+        .flatten()
+        .map(String::len)
+        .sum();
+    5 * post.title.len() + 3 * post.body.len() + file.key.len() + file.path.len() + facets + 256
+}
+
 /// Whether `value`'s [`facet_key`] is not among `keys` yet (and adds it).
 fn once(keys: &mut Vec<String>, value: &str) -> bool {
     let key = facet_key(value);

@@ -10,9 +10,10 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::merge_policy::MergePolicy;
 use tantivy::{TantivyDocument, Term};
 
-use super::NewsIndex;
 use super::document::{self, FileInfo};
 use super::merge::BoundedMergePolicy;
+use super::queue::Queued;
+use super::{NewsIndex, Writer};
 use crate::error::{Error, Result};
 use crate::post::{MAX_POST_BYTES, Post, PostError};
 
@@ -200,7 +201,7 @@ impl NewsIndex {
     /// reported in `report` and skipped.
     fn add_files(
         &self,
-        writer: &mut tantivy::IndexWriter,
+        writer: &mut Writer,
         place: &Place,
         work: &[(&Found, bool)],
         options: &IndexOptions,
@@ -214,12 +215,12 @@ impl NewsIndex {
         // Small chunks keep both stages busy: rayon parses and analyses the next chunk while
         // tantivy's threads index the last one.
         for chunk in work.chunks(PIPELINE_CHUNK) {
-            let docs: Vec<Result<TantivyDocument, String>> = chunk
+            let docs: Vec<Result<(TantivyDocument, usize), String>> = chunk
                 .par_iter()
                 .map(|(file, _)| self.document(place, file))
                 .collect();
             for ((file, replaces), doc) in chunk.iter().zip(docs) {
-                let doc = match doc {
+                let (doc, bytes) = match doc {
                     Ok(doc) => doc,
                     Err(reason) => {
                         report.skipped.push(SkippedFile {
@@ -236,7 +237,7 @@ impl NewsIndex {
                 } else {
                     report.added += 1;
                 }
-                writer.add_document(doc)?;
+                writer.add_document(Queued::new(doc, self.queue.admit(bytes)))?;
                 uncommitted += 1;
                 if uncommitted == options.batch_size.max(1) {
                     self.commit(writer)?;
@@ -249,12 +250,12 @@ impl NewsIndex {
         Ok(())
     }
 
-    /// The document of `file`, or why it cannot be indexed.
+    /// The document of `file` and about how many bytes it holds, or why it cannot be indexed.
     fn document(
         &self,
         place: &Place,
         file: &Found,
-    ) -> std::result::Result<TantivyDocument, String> {
+    ) -> std::result::Result<(TantivyDocument, usize), String> {
         let path = place.path(file);
         let post = read_post(&path, file.size)?;
         let key = place.key(file);
@@ -265,14 +266,15 @@ impl NewsIndex {
             mtime: file.mtime,
             size: file.size,
         };
-        Ok(document::build(&self.fields, &self.segmenter, &info, &post))
+        let doc = document::build(&self.fields, &self.segmenter, &info, &post);
+        Ok((doc, document::size(&info, &post)))
     }
 
     /// Merges what indexing held back, one merge at a time, after the writer's threads have
     /// written their last segments: after a large change of a small index, every segment into
     /// one (a single segment is smaller, one term dictionary, and faster to search); otherwise
     /// the small segments, as [`BoundedMergePolicy`] groups them.
-    fn compact(&self, mut writer: tantivy::IndexWriter, changed: usize) -> Result<()> {
+    fn compact(&self, mut writer: Writer, changed: usize) -> Result<()> {
         let segments = self.index.searchable_segment_ids()?;
         let total = self.reader.searcher().num_docs() as usize;
         let groups = if segments.len() > 4
@@ -538,6 +540,30 @@ mod tests {
             .collect();
         assert_eq!(sizes, [1506], "six one-post segments merged with the rest");
         assert_eq!(index.num_posts(), 1506);
+        Ok(())
+    }
+
+    /// Long posts wait for the indexing threads within the index's queue budget: the queue
+    /// never held more than the budget (without it, the whole batch would be queued at once).
+    #[test]
+    fn long_posts_wait_for_the_indexing_threads() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
+        let folder = dir.path().join("posts");
+        std::fs::create_dir(&folder).map_err(|e| Error::io(&folder, e))?;
+        let paragraph = "新能源汽车产业链加快发展，充电基础设施建设持续推进。\n".repeat(800);
+        for i in 0..100 {
+            let path = folder.join(format!("{i:03}.md"));
+            let text = format!("---\ntitle: 长文{i}\n---\n第{i}篇。{paragraph}");
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
+        let mut index = NewsIndex::create(&dir.path().join("index"))?;
+        let limit = 1 << 20;
+        index.queue = super::super::queue::Budget::new(limit);
+        let report = index.index_folder(&folder, &IndexOptions::default(), &mut |_| {})?;
+        assert_eq!(report.added, 100);
+        let peak = index.queue.peak();
+        assert!(peak > 0 && peak <= limit, "{peak} bytes queued at once");
+        assert_eq!(index.search(&crate::SearchRequest::new("第57篇"))?.total, 1);
         Ok(())
     }
 
