@@ -28,7 +28,7 @@ pub(crate) type Writer = IndexWriter<Queued>;
 
 /// The bytes of documents that may wait for tantivy's indexing threads (see `queue`): more
 /// than the 10,000 it queues of the shared corpus's posts take (48 MB), so that the bound costs
-/// their indexing nothing; 1,600 posts of 40 KB. (32 MB made the 10× corpus's runs 3–5 %
+/// their indexing nothing; about 550 posts of 40 KB. (32 MB made the 10× corpus's runs 3–5 %
 /// slower.)
 const QUEUE_BYTES: usize = 64 * 1024 * 1024;
 

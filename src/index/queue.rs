@@ -4,10 +4,10 @@
 //! documents faster than they are indexed, so the queue stays full: its memory is 10,000 times
 //! the size of a document. For posts like the shared corpus's (1.8 KB files) that is 48 MB; for
 //! 4,000 posts of 40 KB it was most of a 529–555 MB peak (345–377 MB with the bound, the same
-//! time). A [`Budget`] bounds the bytes of the documents
-//! handed to the writer and not yet indexed: each document carries a [`Ticket`] for its bytes,
-//! which the indexing thread releases when it drops the document, and the thread handing
-//! documents over waits while the queue holds more than the budget.
+//! time). A [`Budget`] bounds the bytes of the documents handed to the writer and not yet
+//! indexed: each document carries a [`Ticket`] for its bytes, which the indexing thread
+//! releases when it drops the document, and the thread handing documents over waits while the
+//! queue holds more than the budget.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
