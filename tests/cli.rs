@@ -350,12 +350,7 @@ fn reprints_collapse_into_one_hit() {
 #[test]
 fn incremental_reindex_processes_only_changes() {
     let env = indexed();
-    let again = env.run_ok(&["index", "posts"], 0);
-    assert!(
-        stdout(&again).contains("0 added, 0 updated, 0 removed, 8 unchanged"),
-        "{}",
-        stdout(&again)
-    );
+    env.index_says(&["posts"], &["0 added, 0 updated, 0 removed, 8 unchanged"]);
 
     env.write(
         "posts/new.md",
@@ -367,13 +362,13 @@ fn incremental_reindex_processes_only_changes() {
         .unwrap()
         .replace("零碳工厂", "绿色工厂");
     std::fs::write(&tan, text).unwrap();
-    let out = env.run_ok(&["index", "posts"], 0);
-    assert!(
-        stdout(&out).contains("1 added, 1 updated, 1 removed, 6 unchanged"),
-        "{}",
-        stdout(&out)
+    env.index_says(
+        &["posts"],
+        &[
+            "1 added, 1 updated, 1 removed, 6 unchanged",
+            "8 posts in the index",
+        ],
     );
-    assert!(stdout(&out).contains("8 posts in the index"));
     assert_eq!(env.names(&["冰雪经济"]), ["new.md"]);
     assert_eq!(env.query(&["C919"]).total, 0);
     assert_eq!(env.query(&["\"零碳工厂\""]).total, 0);
@@ -448,33 +443,32 @@ fn one_folder_named_two_ways_is_one_folder() {
     let env = indexed();
     let absolute = env.path("posts");
     for folder in [absolute.to_str().unwrap(), "./posts/"] {
-        let again = env.run_ok(&["index", folder], 0);
-        assert!(
-            stdout(&again).contains("0 added, 0 updated, 0 removed, 8 unchanged"),
-            "{folder}: {}",
-            stdout(&again)
-        );
+        env.index_says(&[folder], &["0 added, 0 updated, 0 removed, 8 unchanged"]);
     }
     env.write(
         "more/sub/x.md",
         "---\ntitle: 另一文件夹\n---\n冰雪经济持续升温。\n",
     );
-    let out = env.run_ok(&["index", "more"], 0);
-    assert!(
-        stdout(&out).contains("1 added, 0 updated, 0 removed, 0 unchanged"),
-        "{}",
-        stdout(&out)
+    env.index_says(
+        &["more"],
+        &[
+            "1 added, 0 updated, 0 removed, 0 unchanged",
+            "9 posts in the index",
+        ],
     );
-    assert!(stdout(&out).contains("9 posts in the index"));
     let results = env.query(&["冰雪经济"]);
     assert_eq!(
         results.hits[0].path,
         format!("more{0}sub{0}x.md", std::path::MAIN_SEPARATOR)
     );
     std::fs::remove_file(env.path("more/sub/x.md")).unwrap();
-    let out = env.run_ok(&["index", "more"], 0);
-    assert!(stdout(&out).contains("0 added, 0 updated, 1 removed, 0 unchanged"));
-    assert!(stdout(&out).contains("8 posts in the index"));
+    env.index_says(
+        &["more"],
+        &[
+            "0 added, 0 updated, 1 removed, 0 unchanged",
+            "8 posts in the index",
+        ],
+    );
 }
 
 #[test]
@@ -496,12 +490,7 @@ fn index_location_from_option_and_environment() {
 fn indexing_the_current_folder_skips_the_index_itself() {
     let env = TestEnv::with_fixtures();
     env.run_ok(&["index"], 0);
-    let again = env.run_ok(&["index"], 0);
-    assert!(
-        stdout(&again).contains("0 added, 0 updated, 0 removed, 8 unchanged"),
-        "{}",
-        stdout(&again)
-    );
+    env.index_says(&[], &["0 added, 0 updated, 0 removed, 8 unchanged"]);
 }
 
 #[test]

@@ -485,12 +485,13 @@ fn read_post(path: &Path, size: u64) -> Result<Post, String> {
 mod tests {
     use super::*;
 
-    /// Writes posts numbered `numbers` into `folder` (made if missing).
-    fn write_posts(folder: &Path, numbers: std::ops::Range<usize>) -> Result<()> {
+    /// Writes posts numbered `numbers` into `folder` (made if missing), each body ending with
+    /// `more`.
+    fn write_posts(folder: &Path, numbers: std::ops::Range<usize>, more: &str) -> Result<()> {
         std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
         for i in numbers {
             let path = folder.join(format!("{i:04}.md"));
-            let text = format!("---\ntitle: 第{i}号快讯\n---\n今日第{i}条消息。\n");
+            let text = format!("---\ntitle: 第{i}号快讯\n---\n今日第{i}条消息。\n{more}");
             std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
         }
         Ok(())
@@ -504,7 +505,7 @@ mod tests {
     fn segments_are_merged_after_indexing_not_during() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let folder = dir.path().join("posts");
-        write_posts(&folder, 0..1500)?;
+        write_posts(&folder, 0..1500, "")?;
         let index = NewsIndex::create(&dir.path().join("index"))?;
         let options = IndexOptions { batch_size: 20 };
         let mut largest_during = 0;
@@ -528,7 +529,7 @@ mod tests {
         let metas = index.index.searchable_segment_metas()?;
         assert_eq!(metas.len(), 1, "75 batches merged into one at the end");
 
-        write_posts(&folder, 1500..1506)?;
+        write_posts(&folder, 1500..1506, "")?;
         let options = IndexOptions { batch_size: 1 };
         let report = index.index_folder(&folder, &options, &mut |_| {})?;
         assert_eq!((report.added, report.unchanged), (6, 1500));
@@ -549,13 +550,8 @@ mod tests {
     fn long_posts_wait_for_the_indexing_threads() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let folder = dir.path().join("posts");
-        std::fs::create_dir(&folder).map_err(|e| Error::io(&folder, e))?;
         let paragraph = "新能源汽车产业链加快发展，充电基础设施建设持续推进。\n".repeat(800);
-        for i in 0..100 {
-            let path = folder.join(format!("{i:03}.md"));
-            let text = format!("---\ntitle: 长文{i}\n---\n第{i}篇。{paragraph}");
-            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-        }
+        write_posts(&folder, 0..100, &paragraph)?;
         let mut index = NewsIndex::create(&dir.path().join("index"))?;
         let limit = 1 << 20;
         index.queue = super::super::queue::Budget::new(limit);
@@ -563,7 +559,12 @@ mod tests {
         assert_eq!(report.added, 100);
         let peak = index.queue.peak();
         assert!(peak > 0 && peak <= limit, "{peak} bytes queued at once");
-        assert_eq!(index.search(&crate::SearchRequest::new("第57篇"))?.total, 1);
+        assert_eq!(
+            index
+                .search(&crate::SearchRequest::new("第57条消息"))?
+                .total,
+            1
+        );
         Ok(())
     }
 
@@ -573,7 +574,7 @@ mod tests {
     fn a_run_stopped_before_its_merges_is_merged_by_the_next() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tempdir"), e))?;
         let folder = dir.path().join("posts");
-        write_posts(&folder, 0..PIPELINE_CHUNK)?;
+        write_posts(&folder, 0..PIPELINE_CHUNK, "")?;
         let index = NewsIndex::create(&dir.path().join("index"))?;
         let options = IndexOptions { batch_size: 16 };
         let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -144,6 +144,19 @@ impl TestEnv {
         output
     }
 
+    /// Runs `newssearch index ARGS` (exit 0) and asserts that its summary says each of
+    /// `summary` (`"0 added, 0 updated, 0 removed, 8 unchanged"`, `"8 posts in the index"`).
+    pub fn index_says(&self, args: &[&str], summary: &[&str]) -> Output {
+        let mut all = vec!["index"];
+        all.extend_from_slice(args);
+        let output = self.run_ok(&all, 0);
+        let out = String::from_utf8_lossy(&output.stdout);
+        for part in summary {
+            assert!(out.contains(part), "newssearch {all:?}: {out}");
+        }
+        output
+    }
+
     /// `newssearch query ARGS --json`, parsed.
     pub fn query(&self, args: &[&str]) -> Results {
         let mut all = vec!["query"];
