@@ -40,10 +40,12 @@ mod search;
 
 pub use error::{Error, Result};
 pub use index::{
-    DEFAULT_BATCH_SIZE, Dictionary, Fields, IndexMeta, IndexOptions, IndexReport, NewsIndex,
-    Progress, SkippedFile, USER_DICT_FILE,
+    DEFAULT_BATCH_SIZE, Dictionary, Fields, FileProblem, IndexMeta, IndexOptions, IndexReport,
+    NewsIndex, Progress, USER_DICT_FILE,
 };
-pub use post::{MAX_POST_BYTES, Post, PostError, china_standard_time, parse_post_date};
+pub use post::{
+    MAX_POST_BYTES, Post, PostError, PostWarning, china_standard_time, parse_post_date,
+};
 pub use search::{
     Clause, ClauseMatch, ClausePlan, Explanation, FOCUS_BONUS, FOCUS_WINDOW, FacetCount, Facets,
     FocusWord, Hit, Holding, LITERAL_BONUS, MAX_PREFIX_WORDS, MAX_QUERY_CHARS, Match,

@@ -103,6 +103,9 @@ fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
             skipped.reason
         );
     }
+    for warned in &report.warnings {
+        eprintln!("newssearch: {}: {}", warned.path.display(), warned.reason);
+    }
     if !args.quiet {
         let mut out = io::stdout().lock();
         write_report(&mut out, &report, index.num_posts())?;

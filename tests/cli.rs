@@ -741,3 +741,32 @@ fn html_page_marks_matches_and_escapes_post_text() {
     let both = env.run_ok(&["query", "数字化", "--html", "--json"], 2);
     assert!(stderr(&both).contains("--json"), "{}", stderr(&both));
 }
+
+/// A post whose front matter had to be read around is indexed, not skipped: the run says what
+/// was wrong on stderr and still exits 0; an unchanged file is not read, nor warned about, again.
+#[test]
+fn a_post_read_around_is_indexed_and_the_run_succeeds() {
+    let env = indexed();
+    env.write(
+        "posts/colon.md",
+        "---\ntitle: 快讯: 冰雪经济升温\ndate: 2024-13-01\n---\n冰雪经济持续升温。\n",
+    );
+    let output = env.index_says(
+        &["posts"],
+        &["1 added", "0 skipped", "9 posts in the index"],
+    );
+    let err = stderr(&output);
+    let colon = format!("posts{}colon.md", std::path::MAIN_SEPARATOR);
+    assert!(
+        err.contains(&format!("{colon}: front matter is not valid YAML"))
+            && err.contains(&format!("{colon}: date \"2024-13-01\" is not a date")),
+        "{err}"
+    );
+    let hit = &env.query(&["冰雪经济"]).hits[0];
+    assert_eq!(
+        (hit.title.as_str(), hit.date.as_deref()),
+        ("快讯: 冰雪经济升温", None)
+    );
+    let again = env.index_says(&["posts"], &["9 unchanged"]);
+    assert_eq!(stderr(&again), "");
+}

@@ -15,7 +15,7 @@ use super::merge::BoundedMergePolicy;
 use super::queue::Queued;
 use super::{NewsIndex, Writer};
 use crate::error::{Error, Result};
-use crate::post::{MAX_POST_BYTES, Post, PostError};
+use crate::post::{MAX_POST_BYTES, Post, PostError, PostWarning};
 
 /// Above this many posts a full merge would cost more memory than it saves; tantivy's merge
 /// policy keeps the segment count in check instead.
@@ -69,18 +69,21 @@ pub struct IndexReport {
     /// Posts whose file did not change.
     pub unchanged: usize,
     /// Files that are not indexed, with the reason.
-    pub skipped: Vec<SkippedFile>,
+    pub skipped: Vec<FileProblem>,
+    /// Files indexed without part of their front matter, with what was wrong: a front matter
+    /// that is not YAML, read line by line; a date that does not parse, left out.
+    pub warnings: Vec<FileProblem>,
     /// Words of the user dictionary new to the index's vocabulary, counted over the posts
     /// indexed before this run ([`NewsIndex::learn_user_words`]).
     pub words_learned: usize,
 }
 
-/// A file that was not indexed.
+/// A file that was not indexed, or was indexed without part of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SkippedFile {
+pub struct FileProblem {
     /// The file, as found under the folder.
     pub path: PathBuf,
-    /// Why.
+    /// What is wrong with it.
     pub reason: String,
 }
 
@@ -215,21 +218,27 @@ impl NewsIndex {
         // Small chunks keep both stages busy: rayon parses and analyses the next chunk while
         // tantivy's threads index the last one.
         for chunk in work.chunks(PIPELINE_CHUNK) {
-            let docs: Vec<Result<(TantivyDocument, usize), String>> = chunk
+            let docs: Vec<Result<Built, String>> = chunk
                 .par_iter()
                 .map(|(file, _)| self.document(place, file))
                 .collect();
             for ((file, replaces), doc) in chunk.iter().zip(docs) {
-                let (doc, bytes) = match doc {
+                let (doc, bytes, warnings) = match doc {
                     Ok(doc) => doc,
                     Err(reason) => {
-                        report.skipped.push(SkippedFile {
+                        report.skipped.push(FileProblem {
                             path: place.path(file),
                             reason,
                         });
                         continue;
                     }
                 };
+                report
+                    .warnings
+                    .extend(warnings.iter().map(|warning| FileProblem {
+                        path: place.path(file),
+                        reason: warning.to_string(),
+                    }));
                 if *replaces {
                     let key = place.key(file);
                     writer.delete_term(Term::from_field_text(self.fields.key, &key));
@@ -250,14 +259,11 @@ impl NewsIndex {
         Ok(())
     }
 
-    /// The document of `file` and about how many bytes it holds, or why it cannot be indexed.
-    fn document(
-        &self,
-        place: &Place,
-        file: &Found,
-    ) -> std::result::Result<(TantivyDocument, usize), String> {
+    /// The document of `file`, about how many bytes it holds and what was read around in it,
+    /// or why it cannot be indexed.
+    fn document(&self, place: &Place, file: &Found) -> std::result::Result<Built, String> {
         let path = place.path(file);
-        let post = read_post(&path, file.size)?;
+        let (post, warnings) = read_post(&path, file.size)?;
         let key = place.key(file);
         let path = path.to_string_lossy();
         let info = FileInfo {
@@ -267,7 +273,7 @@ impl NewsIndex {
             size: file.size,
         };
         let doc = document::build(&self.fields, &self.segmenter, &info, &post);
-        Ok((doc, document::size(&info, &post)))
+        Ok((doc, document::size(&info, &post), warnings))
     }
 
     /// Merges what indexing held back, one merge at a time, after the writer's threads have
@@ -403,7 +409,7 @@ fn changes<'a>(
 
 /// Every post candidate under `folder`: hidden files and folders and the index itself are
 /// passed over; folders that cannot be read and symlink loops are reported.
-fn scan(folder: &Path, own_dir: Option<&Path>, skipped: &mut Vec<SkippedFile>) -> Vec<Found> {
+fn scan(folder: &Path, own_dir: Option<&Path>, skipped: &mut Vec<FileProblem>) -> Vec<Found> {
     let walker = walkdir::WalkDir::new(folder)
         .follow_links(true)
         .sort_by_file_name()
@@ -428,7 +434,7 @@ fn scan(folder: &Path, own_dir: Option<&Path>, skipped: &mut Vec<SkippedFile>) -
                         .io_error()
                         .map_or_else(|| error.to_string(), |e| e.to_string())
                 };
-                skipped.push(SkippedFile { path, reason });
+                skipped.push(FileProblem { path, reason });
                 continue;
             }
         };
@@ -438,7 +444,7 @@ fn scan(folder: &Path, own_dir: Option<&Path>, skipped: &mut Vec<SkippedFile>) -
         let metadata = match entry.metadata() {
             Ok(metadata) => metadata,
             Err(error) => {
-                skipped.push(SkippedFile {
+                skipped.push(FileProblem {
                     path: entry.path().to_owned(),
                     reason: error.to_string(),
                 });
@@ -464,9 +470,12 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.file_name().as_encoded_bytes().starts_with(b".")
 }
 
+/// A post's document, about how many bytes it holds, and what was read around in the post.
+type Built = (TantivyDocument, usize, Vec<PostWarning>);
+
 /// Reads and parses one file of `size` bytes (as the scan found it); the error is the reason to
 /// report. A file that grew past the limit since is read no further than the limit.
-fn read_post(path: &Path, size: u64) -> Result<Post, String> {
+fn read_post(path: &Path, size: u64) -> Result<(Post, Vec<PostWarning>), String> {
     if size > MAX_POST_BYTES {
         return Err(PostError::TooLarge {
             size,
@@ -478,7 +487,7 @@ fn read_post(path: &Path, size: u64) -> Result<Post, String> {
     std::fs::File::open(path)
         .and_then(|file| file.take(MAX_POST_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| e.to_string())?;
-    Post::from_bytes(&bytes).map_err(|e| e.to_string())
+    Post::from_bytes_noting(&bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

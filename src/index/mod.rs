@@ -19,7 +19,7 @@ use crate::analysis::{self, Segmenter, Vocabulary, WordCounts};
 use crate::error::{Error, Result};
 use crate::post::Post;
 
-pub use folder::{DEFAULT_BATCH_SIZE, IndexOptions, IndexReport, Progress, SkippedFile};
+pub use folder::{DEFAULT_BATCH_SIZE, FileProblem, IndexOptions, IndexReport, Progress};
 pub use schema::Fields;
 
 /// The index's writer: its documents carry their place in the queue to the indexing threads

@@ -1,10 +1,10 @@
 //! The YAML block between the first two `---` lines.
 
 use chrono::{DateTime, FixedOffset};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::PostError;
 use super::date::parse_post_date;
+use super::{PostError, PostWarning};
 
 /// The fields newssearch reads from a post's front matter; other keys are ignored.
 #[derive(Debug, Default, PartialEq)]
@@ -36,10 +36,13 @@ pub fn split(text: &str) -> Result<(&str, &str), PostError> {
     Err(PostError::UnclosedFrontMatter)
 }
 
-/// Parses the YAML of a front matter block.
-pub fn parse(yaml: &str) -> Result<FrontMatter, PostError> {
+/// Reads the YAML of a front matter block. A block that is not `key: value` YAML is read line by
+/// line ([`parse_lines`]) and a date that does not parse is left out, each with a warning: a
+/// post is never lost over its front matter.
+pub fn parse(yaml: &str) -> (FrontMatter, Vec<PostWarning>) {
+    let mut warnings = Vec::new();
     if yaml.trim().is_empty() {
-        return Ok(FrontMatter::default());
+        return (FrontMatter::default(), warnings);
     }
     // `tags: y` is the letter y, and `tags: 007` is not the number 7.
     let options = serde_saphyr::options! {
@@ -47,23 +50,27 @@ pub fn parse(yaml: &str) -> Result<FrontMatter, PostError> {
         leading_zero_numbers_as_strings: true,
         underscored_numbers_as_strings: true,
     };
-    let value: Value = serde_saphyr::from_str_with_options(yaml, options)
-        .map_err(|e| PostError::Yaml(first_line(&e.to_string())))?;
-    let map = match value {
-        Value::Object(map) => map,
-        Value::Null => return Ok(FrontMatter::default()),
-        other => {
-            return Err(PostError::Yaml(format!(
-                "expected `key: value` lines, found {}",
-                kind(&other)
-            )));
+    let map = match serde_saphyr::from_str_with_options::<Value>(yaml, options) {
+        Ok(Value::Object(map)) => map,
+        Ok(Value::Null) => Map::new(),
+        Ok(other) => {
+            let found = format!("expected `key: value` lines, found {}", kind(&other));
+            warnings.push(PostWarning::Yaml(found));
+            parse_lines(yaml)
+        }
+        Err(error) => {
+            warnings.push(PostWarning::Yaml(first_line(&error.to_string())));
+            parse_lines(yaml)
         }
     };
     let title = map.get("title").and_then(scalar).filter(|t| !t.is_empty());
-    let date = match map.get("date").and_then(scalar) {
-        None => None,
-        Some(text) => Some(parse_post_date(&text).ok_or(PostError::Date(text))?),
-    };
+    let date = map.get("date").and_then(scalar).and_then(|text| {
+        let date = parse_post_date(&text);
+        if date.is_none() {
+            warnings.push(PostWarning::Date(text));
+        }
+        date
+    });
     let categories = ["categories", "category"]
         .iter()
         .filter_map(|key| map.get(*key))
@@ -74,16 +81,68 @@ pub fn parse(yaml: &str) -> Result<FrontMatter, PostError> {
         .filter_map(|key| map.get(*key))
         .flat_map(|v| string_or_list(v, title.as_deref()))
         .collect();
-    Ok(FrontMatter {
+    let front = FrontMatter {
         title,
         date,
         categories,
         tags,
-    })
+    };
+    (front, warnings)
 }
 
+/// The `key: value` lines of a block that is not valid YAML, read as a person meant them: most
+/// often a title holding `: ` or quotes, unquoted (`title: 专访: 数字化的下一步`). A line that
+/// starts with a key and a colon gives the key the rest of the line, a pair of quotes around it
+/// dropped (`[a, b]` is a list); `- item` lines under a key with nothing after it are its list.
+/// The first line of a key counts; anything else is passed over.
+fn parse_lines(yaml: &str) -> Map<String, Value> {
+    let mut map = Map::new();
+    let mut list: Option<&str> = None;
+    for line in yaml.lines() {
+        let text = line.trim();
+        if let (Some(key), Some(item)) = (list, text.strip_prefix('-')) {
+            if let Some(Value::Array(items)) = map.get_mut(key) {
+                items.push(Value::String(unquote(item.trim()).to_owned()));
+            }
+            continue;
+        }
+        list = None;
+        if line.starts_with(char::is_whitespace) || text.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let (key, value) = (key.trim(), value.trim());
+        if map.contains_key(key) {
+            continue;
+        }
+        let value = if value.is_empty() {
+            list = Some(key);
+            Value::Array(Vec::new())
+        } else if let Some(items) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            let items = items.split(',').map(|item| unquote(item.trim()).to_owned());
+            Value::Array(items.map(Value::String).collect())
+        } else {
+            Value::String(unquote(value).to_owned())
+        };
+        map.insert(key.to_owned(), value);
+    }
+    map
+}
+
+/// `text` without a pair of quotes around it.
+fn unquote(text: &str) -> &str {
+    ['"', '\'']
+        .iter()
+        .find_map(|&quote| text.strip_prefix(quote)?.strip_suffix(quote))
+        .unwrap_or(text)
+}
+
+/// The first line of a YAML error, without its `error: `.
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).to_owned()
+    let line = message.lines().next().unwrap_or(message);
+    line.strip_prefix("error: ").unwrap_or(line).to_owned()
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -206,7 +265,8 @@ mod tests {
             ("categories:\ntags: ''", &[], &[]),
         ];
         for (yaml, categories, tags) in table {
-            let fm = parse(yaml).unwrap();
+            let (fm, warnings) = parse(yaml);
+            assert_eq!(warnings, [], "{yaml}");
             assert_eq!(fm.categories, *categories, "{yaml}");
             assert_eq!(fm.tags, *tags, "{yaml}");
         }
@@ -216,21 +276,49 @@ mod tests {
     fn column_with_spaces_stays_one_tag() {
         let yaml = "title: \"【学思想 强党性 重实践 建新功】某地开展学习\"\ntags: 新闻联播 学思想 强党性 重实践 建新功";
         assert_eq!(
-            parse(yaml).unwrap().tags,
+            parse(yaml).0.tags,
             ["新闻联播", "学思想 强党性 重实践 建新功"]
         );
     }
 
     #[test]
     fn unknown_keys_and_numbers_are_fine() {
-        let fm = parse("layout: post\ntitle: 2024\nfoo: {bar: 1}").unwrap();
+        let (fm, warnings) = parse("layout: post\ntitle: 2024\nfoo: {bar: 1}");
+        assert_eq!(warnings, []);
         assert_eq!(fm.title.as_deref(), Some("2024"));
     }
 
+    /// A title with `: ` or quotes in it, written without quotes around it, is what a person
+    /// means; so is the rest of the block.
     #[test]
-    fn bad_yaml_and_bad_date_are_errors() {
-        assert!(matches!(parse("title: [unclosed"), Err(PostError::Yaml(_))));
-        assert!(matches!(parse("- a\n- b"), Err(PostError::Yaml(_))));
-        assert!(matches!(parse("date: someday"), Err(PostError::Date(d)) if d == "someday"));
+    fn a_block_that_is_not_yaml_is_read_line_by_line() {
+        let yaml = "title: 专访: \"数字化\"的下一步\ndate: 2024-03-15\ncategories: [财经, 'keji']\n\
+                    tags:\n  - 专访\n  - \"数字化\"\nlayout: post: x\n  nested: 1\n# note\ntitle: 第二个";
+        let (fm, warnings) = parse(yaml);
+        assert!(
+            matches!(warnings.as_slice(), [PostWarning::Yaml(_)]),
+            "{warnings:?}"
+        );
+        assert_eq!(fm.title.as_deref(), Some("专访: \"数字化\"的下一步"));
+        assert_eq!(fm.date.unwrap().to_rfc3339(), "2024-03-15T00:00:00+08:00");
+        assert_eq!(fm.categories, ["财经", "keji"]);
+        assert_eq!(fm.tags, ["专访", "数字化"]);
+
+        let (fm, warnings) = parse("title: [未闭合\ntags: a b");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(fm.title.as_deref(), Some("[未闭合"));
+        assert_eq!(fm.tags, ["a", "b"]);
+        // Valid YAML that is not a mapping holds no fields.
+        let (fm, warnings) = parse("- a\n- b");
+        assert_eq!(fm, FrontMatter::default());
+        assert!(matches!(&warnings[..], [PostWarning::Yaml(w)] if w.contains("a list")));
+    }
+
+    #[test]
+    fn a_date_that_does_not_parse_is_left_out() {
+        let (fm, warnings) = parse("title: 稿件\ndate: someday");
+        assert_eq!((fm.title.as_deref(), fm.date), (Some("稿件"), None));
+        assert_eq!(warnings, [PostWarning::Date("someday".into())]);
+        assert_eq!(parse("date: 2024-03-15").1, []);
     }
 }

@@ -53,27 +53,43 @@ pub enum PostError {
     /// The first `---` has no closing `---` line.
     #[error("front matter is not closed by a `---` line")]
     UnclosedFrontMatter,
-    /// The front matter is not valid YAML.
-    #[error("invalid YAML in front matter: {0}")]
+}
+
+/// Something wrong in a post that did not stop it being read: what could not be read is left
+/// out, and the rest of the post is indexed (a post is never lost over its front matter).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PostWarning {
+    /// The front matter is not `key: value` YAML (most often a title holding `: ` or quotes,
+    /// unquoted); its lines were read one by one instead.
+    #[error("front matter is not valid YAML ({0}); read line by line as `key: value`")]
     Yaml(String),
-    /// The `date` field does not parse.
-    #[error("date {0:?} is not a date (use e.g. `2024-03-15 10:00:00 +0800` or `2024-03-15`)")]
+    /// The `date` field does not parse; the post has no date.
+    #[error(
+        "date {0:?} is not a date (use e.g. `2024-03-15 10:00:00 +0800` or `2024-03-15`); indexed without one"
+    )]
     Date(String),
 }
 
 impl Post {
     /// Parses a post from the bytes of its file, whatever their encoding.
     pub fn from_bytes(bytes: &[u8]) -> Result<Post, PostError> {
+        Post::from_bytes_noting(bytes).map(|(post, _)| post)
+    }
+
+    /// [`Post::from_bytes`], with what was wrong in the post but read around.
+    pub fn from_bytes_noting(bytes: &[u8]) -> Result<(Post, Vec<PostWarning>), PostError> {
         if bytes.len() as u64 > MAX_POST_BYTES {
             return Err(PostError::TooLarge {
                 size: bytes.len() as u64,
                 limit: MAX_POST_BYTES,
             });
         }
-        Post::parse(&decode::decode(bytes)?)
+        Post::parse_noting(&decode::decode(bytes)?)
     }
 
-    /// Parses a post from text: front matter, then an HTML or Markdown body.
+    /// Parses a post from text: front matter, then an HTML or Markdown body. A front matter
+    /// that is not valid YAML is read line by line, and a date that does not parse is left out
+    /// ([`Post::parse_noting`] says so).
     ///
     /// ```
     /// let post = newssearch::Post::parse("---\ntitle: 标题\ntags: [甲, 乙]\n---\n<p>正文</p>\n").unwrap();
@@ -82,10 +98,23 @@ impl Post {
     /// assert_eq!(post.body, "正文");
     /// ```
     pub fn parse(text: &str) -> Result<Post, PostError> {
+        Post::parse_noting(text).map(|(post, _)| post)
+    }
+
+    /// [`Post::parse`], with what was wrong in the post but read around.
+    ///
+    /// ```
+    /// let (post, warnings) =
+    ///     newssearch::Post::parse_noting("---\ntitle: 专访: 数字化\ndate: 某天\n---\n正文\n").unwrap();
+    /// assert_eq!(post.title, "专访: 数字化");
+    /// assert_eq!(post.date, None);
+    /// assert_eq!(warnings.len(), 2);
+    /// ```
+    pub fn parse_noting(text: &str) -> Result<(Post, Vec<PostWarning>), PostError> {
         let (yaml, raw_body) = front_matter::split(text)?;
-        let front = front_matter::parse(yaml)?;
+        let (front, warnings) = front_matter::parse(yaml);
         let body = body::extract(raw_body);
-        Ok(Post {
+        let post = Post {
             title: front.title.unwrap_or_default(),
             date: front.date,
             categories: front.categories,
@@ -93,7 +122,8 @@ impl Post {
             url: body.url,
             source: body.source,
             body: body.text,
-        })
+        };
+        Ok((post, warnings))
     }
 }
 
