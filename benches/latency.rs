@@ -5,6 +5,8 @@
 //! ```
 //! Opens the index, warms it up with one round, then runs every query ROUNDS times (default 200)
 //! and prints p50/p95/p99 over all runs, for top-10 hits with snippets and facets.
+//! `LATENCY_QUERY=数字化` runs that query alone (to profile one), `LATENCY_PER_QUERY=1` adds each
+//! query's median.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -20,19 +22,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from(args.next().ok_or("usage: latency INDEX_DIR [ROUNDS]")?);
     let rounds: usize = args.next().map_or(Ok(200), |r| r.parse())?;
     let index = NewsIndex::open(&dir)?;
+    let only = std::env::var("LATENCY_QUERY").ok();
+    let queries: Vec<&str> = match &only {
+        Some(query) => vec![query.as_str()],
+        None => QUERIES.to_vec(),
+    };
     let mut totals = Vec::new();
-    for query in QUERIES {
+    for query in &queries {
         totals.push(index.search(&SearchRequest::new(*query))?.total);
     }
     println!(
         "{} posts, {} queries x {rounds} rounds, top 10:",
         index.num_posts(),
-        QUERIES.len()
+        queries.len()
     );
     for (label, fragments) in [("with snippets", 3), ("without snippets", 0)] {
-        let mut times = Vec::with_capacity(rounds * QUERIES.len());
+        let mut times = Vec::with_capacity(rounds * queries.len());
         for _ in 0..rounds {
-            for (query, total) in QUERIES.iter().zip(&totals) {
+            for (query, total) in queries.iter().zip(&totals) {
                 let mut request = SearchRequest::new(*query);
                 request.snippets.max_fragments = fragments;
                 let started = Instant::now();
@@ -53,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     if std::env::var_os("LATENCY_PER_QUERY").is_some() {
-        for query in QUERIES {
+        for query in &queries {
             let mut times: Vec<f64> = (0..rounds)
                 .map(|_| {
                     let mut request = SearchRequest::new(*query);
