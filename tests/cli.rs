@@ -400,7 +400,12 @@ fn bad_files_are_reported_and_the_rest_indexed() {
             && line("broken.txt").contains("broken.txt: front matter is not valid YAML"),
         "{err}"
     );
-    assert!(stdout(&out).contains("9 added") && stdout(&out).contains("1 skipped"));
+    assert!(
+        stdout(&out).contains("9 added")
+            && stdout(&out).contains("1 skipped, 1 with front matter problems"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(env.query(&["[unclosed"]).hits[0].title, "[unclosed");
 }
 
@@ -759,7 +764,10 @@ fn a_post_read_around_is_indexed_and_the_run_succeeds() {
     );
     let output = env.index_says(
         &["posts"],
-        &["1 added", "0 skipped", "9 posts in the index"],
+        &[
+            "1 added",
+            "0 skipped, 1 with front matter problems; 9 posts in the index",
+        ],
     );
     let err = stderr(&output);
     let colon = format!("posts{}colon.md", std::path::MAIN_SEPARATOR);

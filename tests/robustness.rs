@@ -98,7 +98,11 @@ fn every_bad_file_is_indexed_or_reported_and_good_files_are_indexed() {
             "{line}"
         );
     }
-    assert!(stdout(&out).contains("4 skipped"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("4 skipped, 3 with front matter problems"),
+        "{}",
+        stdout(&out)
+    );
     assert!(
         stdout(&out).contains("22 posts in the index"),
         "{}",

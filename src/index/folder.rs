@@ -78,6 +78,16 @@ pub struct IndexReport {
     pub words_learned: usize,
 }
 
+impl IndexReport {
+    /// How many files were indexed without part of their front matter ([`IndexReport::warnings`]
+    /// lists each problem, a file's together).
+    pub fn files_read_around(&self) -> usize {
+        let mut paths: Vec<&PathBuf> = self.warnings.iter().map(|w| &w.path).collect();
+        paths.dedup();
+        paths.len()
+    }
+}
+
 /// A file that was not indexed, or was indexed without part of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileProblem {

@@ -97,9 +97,13 @@ fn write_facet(out: &mut dyn Write, name: &str, counts: &[FacetCount]) -> io::Re
 
 /// Writes the summary of an indexing run.
 pub fn write_report(out: &mut dyn Write, report: &IndexReport, total: u64) -> io::Result<()> {
+    let problems = match report.files_read_around() {
+        0 => String::new(),
+        n => format!(", {n} with front matter problems"),
+    };
     writeln!(
         out,
-        "{} added, {} updated, {} removed, {} unchanged, {} skipped; {total} {} in the index",
+        "{} added, {} updated, {} removed, {} unchanged, {} skipped{problems}; {total} {} in the index",
         report.added,
         report.updated,
         report.removed,
