@@ -3,6 +3,7 @@
 mod common;
 
 use common::{TestEnv, stderr, stdout};
+use newssearch::FOCUS_BONUS;
 
 fn indexed() -> TestEnv {
     let env = TestEnv::with_fixtures();
@@ -258,6 +259,64 @@ fn a_headline_about_the_query_ranks_above_one_with_a_second_topic() {
     assert!(out.contains("赫尔辛基"), "{out}");
 }
 
+/// A reader who remembers a headline's most distinctive phrase types it: the headline in which
+/// the query is that phrase ranks above one in which a rarer-looking neighbour extends it,
+/// though the second headline's other words are commoner (its share alone would put it first).
+#[test]
+fn a_headline_whose_phrase_the_query_is_ranks_above_one_it_is_only_part_of() {
+    let env = TestEnv::new();
+    for i in 0..4 {
+        env.write(
+            &format!("posts/common{i}.md"),
+            format!("---\ntitle: 加快实现高水平发展 第{i}期\n---\n加快实现高水平的发展。\n"),
+        );
+    }
+    for i in 0..30 {
+        env.write(
+            &format!("posts/short{i:02}.md"),
+            format!("---\ntitle: 短讯{i}\n---\n今日天气晴。\n"),
+        );
+    }
+    for i in 0..2 {
+        env.write(
+            &format!("posts/book{i}.md"),
+            format!("---\ntitle: 文集出版发行 第{i}部\n---\n文集出版发行。\n"),
+        );
+    }
+    env.write(
+        "posts/phrase.md",
+        "---\ntitle: 《论科技自立自强》出版发行\n---\n论科技自立自强一书出版。\n",
+    );
+    env.write(
+        "posts/part.md",
+        "---\ntitle: 加快实现高水平科技自立自强\n---\n加快实现高水平科技自立自强。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    let focus = |post: &str| {
+        let out = env.run_ok(&["explain", "科技自立自强", post, "--json"], 0);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["post"]["focus"].clone()
+    };
+    let (phrase, part) = (focus("posts/phrase.md"), focus("posts/part.md"));
+    assert!(
+        phrase["share"].as_f64() < part["share"].as_f64(),
+        "{phrase} vs {part}"
+    );
+    assert_eq!(phrase["stretch"].as_f64(), Some(1.0), "{phrase}");
+    let stretch = part["stretch"].as_f64().unwrap();
+    assert!(stretch > 0.0 && stretch < 1.0, "{part}");
+    assert_eq!(env.names(&["科技自立自强"]), ["phrase.md", "part.md"]);
+    let out = stdout(&env.run_ok(&["explain", "科技自立自强", "posts/part.md"], 0));
+    assert!(out.contains("its best phrase"), "{out}");
+    // A space parts a headline's phrases as punctuation does.
+    env.write(
+        "posts/spaced.md",
+        "---\ntitle: 实现高水平 科技自立自强\n---\n科技自立自强。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(focus("posts/spaced.md")["stretch"].as_f64(), Some(1.0));
+}
+
 /// A query of several clauses pasted from a headline that parts its phrases with a space:
 /// the title holding it as typed ranks above titles holding its clauses apart, which the
 /// clauses' own scores put first.
@@ -316,7 +375,8 @@ fn a_headline_holding_every_word_typed_ranks_above_one_holding_fewer() {
     assert_eq!(fewer["coverage"].as_f64(), Some(0.5), "{fewer}");
     assert_eq!(every["coverage"].as_f64(), Some(1.0), "{every}");
     for focus in [fewer, every] {
-        let bonus = 200.0 * focus["share"].as_f64().unwrap() * focus["coverage"].as_f64().unwrap();
+        let mean = (focus["share"].as_f64().unwrap() + focus["stretch"].as_f64().unwrap()) / 2.0;
+        let bonus = f64::from(FOCUS_BONUS) * mean * focus["coverage"].as_f64().unwrap();
         assert!(
             (focus["bonus"].as_f64().unwrap() - bonus).abs() < 1e-3,
             "{focus}"

@@ -251,8 +251,8 @@ fn write_post_explanation(out: &mut dyn Write, post: &PostExplanation) -> io::Re
     if let Some(focus) = &post.focus {
         writeln!(
             out,
-            "  title focus: the query holds {:.3} of the headline's weight, the headline {:.3} of the query's strings: +{:.3} when among the first {FOCUS_WINDOW} by score",
-            focus.share, focus.coverage, focus.bonus
+            "  title focus: the query holds {:.3} of the headline's weight, its best phrase {:.3} of the headline's best, the headline {:.3} of the query's strings: +{:.3} when among the first {FOCUS_WINDOW} by score",
+            focus.share, focus.stretch, focus.coverage, focus.bonus
         )?;
         let words: Vec<String> = focus
             .words
