@@ -317,6 +317,32 @@ fn a_headline_whose_phrase_the_query_is_ranks_above_one_it_is_only_part_of() {
     assert_eq!(focus("posts/spaced.md")["stretch"].as_f64(), Some(1.0));
 }
 
+/// A headline holding the query as typed ranks above one holding it only across a space (which
+/// the index matches too: a space is no part of what a post contains).
+#[test]
+fn a_title_holding_one_clause_as_typed_ranks_above_one_holding_it_across_a_space() {
+    let env = TestEnv::new();
+    env.write(
+        "posts/across.md",
+        "---\ntitle: 凝心聚力 奋进新征程\n---\n凝心聚力，奋进新征程。\n",
+    );
+    env.write(
+        "posts/typed.md",
+        "---\ntitle: 学报告谋发展 凝心聚力奋进新征程\n---\n学习报告，谋划发展，凝心聚力奋进新征程。\n",
+    );
+    env.run_ok(&["index", "posts"], 0);
+    assert_eq!(env.names(&["凝心聚力奋进"]), ["typed.md", "across.md"]);
+    let typed = |post: &str| {
+        let out = env.run_ok(&["explain", "凝心聚力奋进", post, "--json"], 0);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["post"]["focus"]["typed"].clone()
+    };
+    assert_eq!(typed("posts/typed.md"), true);
+    assert_eq!(typed("posts/across.md"), false);
+    // Typed with the space, the other way round.
+    assert_eq!(env.names(&["凝心聚力 奋进"])[0], "across.md");
+}
+
 /// A query of several clauses pasted from a headline that parts its phrases with a space:
 /// the title holding it as typed ranks above titles holding its clauses apart, which the
 /// clauses' own scores put first.

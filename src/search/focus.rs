@@ -60,9 +60,10 @@ pub const FOCUS_WINDOW: usize = 10;
 /// above one in the body, so it orders posts within those classes, not across them.
 pub const FOCUS_BONUS: Score = 300.0;
 
-/// What a title holding the whole query as typed adds, spaces and all (a query of several
-/// clauses pasted from a headline): as much as a literal in the title earns over one in the
-/// body, so that among the candidates it ranks above titles holding the clauses apart.
+/// What a title holding the whole query as typed adds, spaces where it has them and none where it
+/// has none (a query of several clauses pasted from a headline; one clause that another title
+/// holds only across a space): as much as a literal in the title earns over one in the body, so
+/// that among the candidates it ranks above titles holding the clauses apart.
 pub const TYPED_BONUS: Score = 500.0;
 
 /// The power of a headline word's IDF that weighs it in the title focus.
@@ -96,7 +97,7 @@ pub struct TitleFocus {
     /// The headline's share of the strings the query requires (those it holds), 0 to 1.
     pub coverage: f32,
     /// Whether the title holds the whole query as typed ([`TYPED_BONUS`]; only for a query of
-    /// several bare clauses).
+    /// bare clauses).
     pub typed: bool,
     /// What the focus adds to the post's score when it is among the first [`FOCUS_WINDOW`]
     /// candidates: [`FOCUS_BONUS`] × the mean of `share` and `stretch` × `coverage`, plus [`TYPED_BONUS`] when `typed`
@@ -122,7 +123,7 @@ pub(crate) struct Focus<'a> {
     /// What they require (every alternative of an `OR`: a headline holding both sides covers
     /// more of the query than one holding one).
     required: Vec<String>,
-    /// The whole query as typed, when it is several bare clauses.
+    /// The whole query as typed, when it is bare clauses.
     typed: Option<&'a str>,
     /// How many texts hold a word ([`texts_holding`], remembered).
     held: &'a dyn Fn(&str) -> Option<u64>,

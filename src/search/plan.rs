@@ -78,9 +78,11 @@ pub struct Plan {
     /// The bars the query's clause is pruned by, when it has one clause (see
     /// [`super::prune`]).
     pub(crate) bars: Option<Bars>,
-    /// The whole query as typed, normalised, when it is two or more bare clauses and nothing
-    /// else (`会议 传达学习`, pasted from a headline that parts its phrases with a space): the
-    /// title focus rewards a title that holds it so.
+    /// The whole query as typed, normalised, when it is bare clauses and nothing else, two or more
+    /// or one of several words: the title focus rewards a title that holds it so, spaces where the
+    /// query has them (`会议 传达学习`, pasted from a headline that parts its phrases with a space)
+    /// and none where it has none (`凝心聚力奋进` is in `凝心聚力奋进新征程` as typed, in
+    /// `凝心聚力 奋进新征程` only across a space).
     pub(crate) typed: Option<String>,
 }
 
@@ -144,12 +146,14 @@ impl Planner<'_> {
         }
         let has_or = groups.iter().any(|group| group.len() > 1);
         let plain = |c: &ClausePlan| !c.exact && c.scope == Scope::All;
+        // One clause counts when the literal bonus finds it across a space too; one word cannot
+        // be held across a space.
+        let several = clauses.len() >= 2 || clauses.iter().any(|c| c.literal.is_some());
         let typed =
-            (clauses.len() >= 2 && !has_or && excluded.is_empty() && clauses.iter().all(plain))
-                .then(|| {
-                    let texts: Vec<&str> = clauses.iter().map(|c| c.normalized.as_str()).collect();
-                    texts.join(" ")
-                });
+            (several && !has_or && excluded.is_empty() && clauses.iter().all(plain)).then(|| {
+                let texts: Vec<&str> = clauses.iter().map(|c| c.normalized.as_str()).collect();
+                texts.join(" ")
+            });
         if let Some(cover) = self.title_cover(&clauses).filter(|_| !has_or && !covered) {
             top.push((Occur::Should, cover));
         }
