@@ -205,16 +205,24 @@ impl<'a> Focus<'a> {
         self.idf(word).powi(WEIGHT_POWER)
     }
 
-    /// The headline `words` (space separated, as cut from `title`) as the focus weighs them.
+    /// The headline `words` (space separated, as cut from `title`, normalised) as the focus
+    /// weighs them.
     fn place(&self, words: &str, title: &str) -> Vec<HeadlineWord> {
-        let title = normalize(headline(title));
+        let title = headline(title);
         // The words are cut from the title in order: each is looked for after the last.
         let mut from = 0;
         words
             .split(' ')
             .filter(|w| !w.is_empty())
             .map(|word| {
-                let at = title[from..].find(word).map(|at| {
+                // Most words follow the last at once: no searcher for them.
+                let rest = &title[from..];
+                let found = if rest.starts_with(word) {
+                    Some(0)
+                } else {
+                    rest.find(word)
+                };
+                let at = found.map(|at| {
                     let range = from + at..from + at + word.len();
                     from = range.end;
                     range
@@ -290,12 +298,15 @@ impl<'a> Focus<'a> {
         held as f32 / self.required.len() as f32
     }
 
-    /// Whether `title` holds the whole query as typed (normalised, white space as one space).
+    /// Whether `title` (normalised) holds the whole query as typed (white space as one space).
     fn holds_typed(&self, title: &str) -> bool {
         self.typed.is_some_and(|typed| {
-            let title = normalize(title);
-            let spaced: Vec<&str> = title.split_whitespace().collect();
-            spaced.join(" ").contains(typed)
+            if typed.contains(' ') {
+                let spaced: Vec<&str> = title.split_whitespace().collect();
+                spaced.join(" ").contains(typed)
+            } else {
+                title.contains(typed)
+            }
         })
     }
 
@@ -304,12 +315,13 @@ impl<'a> Focus<'a> {
     /// stretch × the headline's share of the query's strings, and [`TYPED_BONUS`] when the title
     /// holds the query as typed.
     fn bonus(&self, words: &str, title: &str) -> Score {
-        let typed = if self.holds_typed(title) {
+        let normalized = normalize(title);
+        let typed = if self.holds_typed(&normalized) {
             TYPED_BONUS
         } else {
             0.0
         };
-        let words = self.place(words, title);
+        let words = self.place(words, &normalized);
         let share = Focus::share(&words);
         if share == 0.0 {
             return typed;
@@ -321,7 +333,8 @@ impl<'a> Focus<'a> {
     /// The focus of a post whose headline words are `words` and whose title is `title`, word by
     /// word.
     pub fn explain(&self, words: &str, title: &str) -> TitleFocus {
-        let placed = self.place(words, title);
+        let normalized = normalize(title);
+        let placed = self.place(words, &normalized);
         let coverage = self.coverage(title);
         TitleFocus {
             words: words
@@ -336,7 +349,7 @@ impl<'a> Focus<'a> {
             share: Focus::share(&placed),
             stretch: Focus::stretch(&placed),
             coverage,
-            typed: self.holds_typed(title),
+            typed: self.holds_typed(&normalized),
             bonus: self.bonus(words, title),
         }
     }
