@@ -26,8 +26,11 @@
 //! (candidates cut at punctuation and stop words, scored by their words' weights), with the
 //! one-character words jieba leaves between longer ones (`将`, `在`, `的`, `与`) as the stop
 //! words. For `科技自立自强`, `习近平同志《论科技自立自强》出版发行` scores 1 (the query is its
-//! phrase; `出版发行` stands apart), `加快实现高水平科技自立自强` less (`高水平` extends it). The
-//! focus is the mean of the share and the stretch.
+//! phrase; `出版发行` stands apart), `加快实现高水平科技自立自强` less (`高水平` extends it).
+//!
+//! Which measures a post's focus depends on what was typed. A query of one clause is a phrase
+//! (or a word) remembered from a headline: its focus is the stretch. A query of several clauses
+//! is words picked from it, which need not stand together: its focus is the share.
 //!
 //! The focus is then multiplied by the share of the query's required strings the title holds:
 //! a headline all about one of two words typed is not the story asked for as surely as one
@@ -36,10 +39,11 @@
 //! Measured with `cargo run --release --example eval` (three samples of 1,000 known items):
 //! the cube beat IDF itself and its square (session 11, on jieba's counts of whole bodies); with
 //! the counts read from the bigram index the fifth power beat the cube on six samples of 1,000
-//! (session 17); ten candidates did as well as fifteen or thirty. The stretch, with the bonus at
-//! 300 points instead of 200 (session 23), raised the span queries' MRR@10 by 0.005–0.013 on each
-//! of nine samples of 1,000; runs of up to three words did better than up to four, and runs of
-//! at least two words lost the two-word queries' margin.
+//! (session 17); ten candidates did as well as fifteen or thirty. Session 23: the stretch as the
+//! focus of one-clause queries raised the span queries' MRR@10 by 0.008–0.016 on each of nine
+//! samples of 1,000, the two-word queries' unchanged (the mean of share and stretch for every
+//! query, with the bonus at 300: spans 0.005–0.013, two words up to 0.007 lower); runs of up to
+//! three words did better than up to four.
 
 use std::ops::Range;
 
@@ -59,7 +63,7 @@ pub const FOCUS_WINDOW: usize = 10;
 /// What a headline made only of query words adds to its post's score (a share of it for a
 /// headline that is partly query). Below the 500 points that set a literal match in the title
 /// above one in the body, so it orders posts within those classes, not across them.
-pub const FOCUS_BONUS: Score = 300.0;
+pub const FOCUS_BONUS: Score = 200.0;
 
 /// What a title holding the whole query as typed adds, spaces where it has them and none where it
 /// has none (a query of several clauses pasted from a headline; one clause that another title
@@ -101,9 +105,9 @@ pub struct TitleFocus {
     /// bare clauses, two or more or one of several words).
     pub typed: bool,
     /// What the focus adds to the post's score when it is among the first [`FOCUS_WINDOW`]
-    /// candidates: [`FOCUS_BONUS`] × the mean of `share` and `stretch` × `coverage`, plus
-    /// [`TYPED_BONUS`] when `typed` (decayed like the rest of the score in a search with a
-    /// half-life).
+    /// candidates: [`FOCUS_BONUS`] × `stretch` (a query of one clause) or `share` (several) ×
+    /// `coverage`, plus [`TYPED_BONUS`] when `typed` (decayed like the rest of the score in a
+    /// search with a half-life).
     pub bonus: Score,
 }
 
@@ -127,6 +131,9 @@ pub(crate) struct Focus<'a> {
     required: Vec<String>,
     /// The whole query as typed, when it is bare clauses.
     typed: Option<&'a str>,
+    /// Whether the query is one clause (a phrase, or a word) rather than several: its focus is
+    /// the stretch, not the share.
+    phrase: bool,
     /// How many texts hold a word ([`texts_holding`], remembered).
     held: &'a dyn Fn(&str) -> Option<u64>,
     /// The texts: a title and a body for each post.
@@ -176,6 +183,7 @@ impl<'a> Focus<'a> {
             .flat_map(|c| c.required.iter().cloned())
             .collect();
         Focus {
+            phrase: clauses.iter().filter(|c| !c.excluded).count() == 1,
             strings,
             required,
             typed: plan.typed.as_deref(),
@@ -313,9 +321,9 @@ impl<'a> Focus<'a> {
     }
 
     /// What the focus adds to a post whose headline words are `words` and whose title is
-    /// `title`: [`FOCUS_BONUS`] × the mean of the query words' share of the headline and their
-    /// stretch × the headline's share of the query's strings, and [`TYPED_BONUS`] when the title
-    /// holds the query as typed.
+    /// `title`: [`FOCUS_BONUS`] × the query's stretch of the headline (a query of one clause) or
+    /// its words' share of it (several) × the headline's share of the query's strings, and
+    /// [`TYPED_BONUS`] when the title holds the query as typed.
     fn bonus(&self, words: &str, title: &str) -> Score {
         let normalized = normalize(title);
         let typed = if self.holds_typed(&normalized) {
@@ -328,7 +336,11 @@ impl<'a> Focus<'a> {
         if share == 0.0 {
             return typed;
         }
-        let focus = (share + Focus::stretch(&words)) / 2.0;
+        let focus = if self.phrase {
+            Focus::stretch(&words)
+        } else {
+            share
+        };
         FOCUS_BONUS * focus * self.coverage(title) + typed
     }
 
