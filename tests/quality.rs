@@ -303,11 +303,18 @@ fn a_headline_whose_phrase_the_query_is_ranks_above_one_it_is_only_part_of() {
         "{phrase} vs {part}"
     );
     assert_eq!(phrase["stretch"].as_f64(), Some(1.0), "{phrase}");
+    assert_eq!(
+        phrase["phrase"], true,
+        "one clause: the stretch is the focus"
+    );
     let stretch = part["stretch"].as_f64().unwrap();
     assert!(stretch > 0.0 && stretch < 1.0, "{part}");
     assert_eq!(env.names(&["科技自立自强"]), ["phrase.md", "part.md"]);
     let out = stdout(&env.run_ok(&["explain", "科技自立自强", "posts/part.md"], 0));
-    assert!(out.contains("its best phrase"), "{out}");
+    assert!(
+        out.contains("the focus is its best phrase (a query of one clause)"),
+        "{out}"
+    );
     // A space parts a headline's phrases as punctuation does.
     env.write(
         "posts/spaced.md",
@@ -397,6 +404,10 @@ fn a_headline_holding_every_word_typed_ranks_above_one_holding_fewer() {
     assert!(
         fewer["share"].as_f64() > every["share"].as_f64(),
         "{fewer} vs {every}"
+    );
+    assert_eq!(
+        fewer["phrase"], false,
+        "two clauses: the share is the focus"
     );
     assert_eq!(fewer["coverage"].as_f64(), Some(0.5), "{fewer}");
     assert_eq!(every["coverage"].as_f64(), Some(1.0), "{every}");

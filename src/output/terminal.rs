@@ -254,6 +254,12 @@ fn write_post_explanation(out: &mut dyn Write, post: &PostExplanation) -> io::Re
             "  title focus: the query holds {:.3} of the headline's weight, its best phrase {:.3} of the headline's best, the headline {:.3} of the query's strings: +{:.3} when among the first {FOCUS_WINDOW} by score",
             focus.share, focus.stretch, focus.coverage, focus.bonus
         )?;
+        let by = if focus.phrase {
+            "its best phrase (a query of one clause)"
+        } else {
+            "its weight (a query of several clauses)"
+        };
+        writeln!(out, "    the focus is {by} × the strings' share")?;
         let words: Vec<String> = focus
             .words
             .iter()

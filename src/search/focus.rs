@@ -99,6 +99,8 @@ pub struct TitleFocus {
     /// The query's best run of adjacent headline words against the headline's best, by the sum
     /// of their IDFs, 0 to 1 (1: the query is the headline's most distinctive phrase).
     pub stretch: f32,
+    /// Whether the stretch is the focus (a query of one clause) rather than the share (several).
+    pub phrase: bool,
     /// The headline's share of the strings the query requires (those it holds), 0 to 1.
     pub coverage: f32,
     /// Whether the title holds the whole query as typed ([`TYPED_BONUS`]; only for a query of
@@ -362,6 +364,7 @@ impl<'a> Focus<'a> {
                 .collect(),
             share: Focus::share(&placed),
             stretch: Focus::stretch(&placed),
+            phrase: self.phrase,
             coverage,
             typed: self.holds_typed(&normalized),
             bonus: self.bonus(words, title),
