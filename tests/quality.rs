@@ -205,6 +205,13 @@ fn the_headline_that_is_the_query_ranks_above_longer_headlines() {
     );
 }
 
+/// The title focus `explain QUERY POST --json` reports.
+fn title_focus(env: &TestEnv, query: &str, post: &str) -> serde_json::Value {
+    let out = env.run_ok(&["explain", query, post, "--json"], 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["post"]["focus"].clone()
+}
+
 /// Posts whose words `我国 工作 取得 发展` are common, so that they weigh little in a headline.
 fn write_common_words(env: &TestEnv) {
     for i in 0..20 {
@@ -232,11 +239,7 @@ fn a_headline_about_the_query_ranks_above_one_with_a_second_topic() {
     env.run_ok(&["index", "posts"], 0);
     assert_eq!(env.names(&["有机玻璃球"]), ["focused.md", "second.md"]);
     assert_eq!(env.names(&["有机玻璃"]), ["focused.md", "second.md"]);
-    let focus = |post: &str| {
-        let out = env.run_ok(&["explain", "有机玻璃球", post, "--json"], 0);
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        json["post"]["focus"].clone()
-    };
+    let focus = |post: &str| title_focus(&env, "有机玻璃球", post);
     let focused = focus("posts/focused.md");
     let second = focus("posts/second.md");
     assert!(
@@ -292,11 +295,7 @@ fn a_headline_whose_phrase_the_query_is_ranks_above_one_it_is_only_part_of() {
         "---\ntitle: 加快实现高水平科技自立自强\n---\n加快实现高水平科技自立自强。\n",
     );
     env.run_ok(&["index", "posts"], 0);
-    let focus = |post: &str| {
-        let out = env.run_ok(&["explain", "科技自立自强", post, "--json"], 0);
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        json["post"]["focus"].clone()
-    };
+    let focus = |post: &str| title_focus(&env, "科技自立自强", post);
     let (phrase, part) = (focus("posts/phrase.md"), focus("posts/part.md"));
     assert!(
         phrase["share"].as_f64() < part["share"].as_f64(),
@@ -339,11 +338,7 @@ fn a_title_holding_one_clause_as_typed_ranks_above_one_holding_it_across_a_space
     );
     env.run_ok(&["index", "posts"], 0);
     assert_eq!(env.names(&["凝心聚力奋进"]), ["typed.md", "across.md"]);
-    let typed = |post: &str| {
-        let out = env.run_ok(&["explain", "凝心聚力奋进", post, "--json"], 0);
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        json["post"]["focus"]["typed"].clone()
-    };
+    let typed = |post: &str| title_focus(&env, "凝心聚力奋进", post)["typed"].clone();
     assert_eq!(typed("posts/typed.md"), true);
     assert_eq!(typed("posts/across.md"), false);
     // Typed with the space, the other way round.
@@ -368,9 +363,8 @@ fn a_title_holding_the_query_as_typed_ranks_above_its_clauses_apart() {
     assert_eq!(env.names(&["会议 传达学习"]), ["typed.md", "apart.md"]);
     // Not for other queries: in another order, or one clause.
     assert_eq!(env.names(&["传达学习 会议"])[0], "apart.md");
-    let out = env.run_ok(&["explain", "会议 传达学习", "posts/typed.md", "--json"], 0);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["post"]["focus"]["typed"], true, "{json}");
+    let focus = title_focus(&env, "会议 传达学习", "posts/typed.md");
+    assert_eq!(focus["typed"], true, "{focus}");
 }
 
 #[test]
@@ -395,11 +389,7 @@ fn a_headline_holding_every_word_typed_ranks_above_one_holding_fewer() {
     );
     env.run_ok(&["index", "posts"], 0);
     assert_eq!(env.names(&["公共 充电"]), ["every.md", "fewer.md"]);
-    let focus = |post: &str| {
-        let out = env.run_ok(&["explain", "公共 充电", post, "--json"], 0);
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        json["post"]["focus"].clone()
-    };
+    let focus = |post: &str| title_focus(&env, "公共 充电", post);
     let (fewer, every) = (focus("posts/fewer.md"), focus("posts/every.md"));
     assert!(
         fewer["share"].as_f64() > every["share"].as_f64(),
